@@ -1,0 +1,207 @@
+//! The status machines: a match (staff member × vacancy), a staff member's case, a vacancy.
+//!
+//! Only legal transitions exist. Asking for an illegal one gives a [`TransitionError`] that
+//! lists the moves that are allowed from where the thing stands, which the API turns into a 409.
+
+use crate::code_enum::code_enum;
+
+code_enum! {
+    /// Where a pairing of a staff member and a vacancy has got to.
+    pub enum MatchStatus {
+        Suggested => ("suggested", "Suggested"),
+        Interested => ("interested", "Interested"),
+        Shortlisted => ("shortlisted", "Shortlisted"),
+        Interview => ("interview", "Interview"),
+        Offered => ("offered", "Offered"),
+        Trial => ("trial", "In trial"),
+        Redeployed => ("redeployed", "Redeployed"),
+        DeclinedByStaff => ("declined_by_staff", "Declined by the staff member"),
+        RejectedByEmployer => ("rejected_by_employer", "Rejected by the employer"),
+        TrialFailed => ("trial_failed", "Trial did not succeed"),
+        Withdrawn => ("withdrawn", "Withdrawn"),
+    }
+}
+
+code_enum! {
+    /// Where a staff member's at-risk case has got to.
+    pub enum CaseStatus {
+        Active => ("active", "Active"),
+        InTrial => ("in_trial", "In trial"),
+        Redeployed => ("redeployed", "Redeployed"),
+        Redundant => ("redundant", "Made redundant"),
+        Withdrawn => ("withdrawn", "Withdrawn"),
+        Expired => ("expired", "Redeployment period ended"),
+    }
+}
+
+code_enum! {
+    /// Whether a vacancy is still to be filled.
+    pub enum VacancyStatus {
+        Open => ("open", "Open"),
+        Filled => ("filled", "Filled"),
+        Withdrawn => ("withdrawn", "Withdrawn"),
+    }
+}
+
+/// A move the status machine does not allow.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot move from {from} to {to}; allowed from {from}: {}", if allowed.is_empty() { "nothing (it is final)".to_owned() } else { allowed.join(", ") })]
+pub struct TransitionError {
+    pub from: &'static str,
+    pub to: &'static str,
+    /// The codes of the statuses that may follow `from`.
+    pub allowed: Vec<&'static str>,
+}
+
+impl MatchStatus {
+    /// The statuses that may follow this one.
+    pub fn next(self) -> &'static [MatchStatus] {
+        use MatchStatus::*;
+        match self {
+            Suggested => &[Interested, DeclinedByStaff, RejectedByEmployer, Withdrawn],
+            Interested => &[Shortlisted, DeclinedByStaff, RejectedByEmployer, Withdrawn],
+            Shortlisted => &[Interview, DeclinedByStaff, RejectedByEmployer, Withdrawn],
+            Interview => &[Offered, DeclinedByStaff, RejectedByEmployer, Withdrawn],
+            Offered => &[Trial, DeclinedByStaff, Withdrawn],
+            Trial => &[Redeployed, TrialFailed, Withdrawn],
+            Redeployed | DeclinedByStaff | RejectedByEmployer | TrialFailed | Withdrawn => &[],
+        }
+    }
+
+    /// Checks that `to` may follow `self`.
+    pub fn transition(self, to: MatchStatus) -> Result<MatchStatus, TransitionError> {
+        if self.next().contains(&to) {
+            Ok(to)
+        } else {
+            Err(TransitionError {
+                from: self.code(),
+                to: to.code(),
+                allowed: self.next().iter().map(|s| s.code()).collect(),
+            })
+        }
+    }
+
+    /// Side exits must say why: a decline, a rejection, a failed trial, a withdrawal.
+    pub fn requires_reason(self) -> bool {
+        matches!(
+            self,
+            MatchStatus::DeclinedByStaff
+                | MatchStatus::RejectedByEmployer
+                | MatchStatus::TrialFailed
+                | MatchStatus::Withdrawn
+        )
+    }
+
+    /// No further move is possible.
+    pub fn is_final(self) -> bool {
+        self.next().is_empty()
+    }
+}
+
+impl CaseStatus {
+    /// The statuses that may follow this one. A withdrawn or expired case can be reopened, so
+    /// that a mistake or an extension does not need a new registration.
+    pub fn next(self) -> &'static [CaseStatus] {
+        use CaseStatus::*;
+        match self {
+            Active => &[InTrial, Redundant, Withdrawn, Expired],
+            InTrial => &[Active, Redeployed, Withdrawn],
+            Withdrawn | Expired => &[Active],
+            Redeployed | Redundant => &[],
+        }
+    }
+
+    pub fn transition(self, to: CaseStatus) -> Result<CaseStatus, TransitionError> {
+        if self.next().contains(&to) {
+            Ok(to)
+        } else {
+            Err(TransitionError {
+                from: self.code(),
+                to: to.code(),
+                allowed: self.next().iter().map(|s| s.code()).collect(),
+            })
+        }
+    }
+
+    /// Only an active case is matched against vacancies.
+    pub fn is_matchable(self) -> bool {
+        self == CaseStatus::Active
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_main_path_runs_from_suggested_to_redeployed() {
+        use MatchStatus::*;
+        let path = [
+            Suggested,
+            Interested,
+            Shortlisted,
+            Interview,
+            Offered,
+            Trial,
+            Redeployed,
+        ];
+        for pair in path.windows(2) {
+            assert_eq!(pair[0].transition(pair[1]), Ok(pair[1]));
+        }
+        assert!(Redeployed.is_final());
+    }
+
+    #[test]
+    fn an_illegal_move_lists_the_allowed_ones() {
+        let err = MatchStatus::Suggested
+            .transition(MatchStatus::Offered)
+            .unwrap_err();
+        assert_eq!(
+            err.allowed,
+            vec![
+                "interested",
+                "declined_by_staff",
+                "rejected_by_employer",
+                "withdrawn"
+            ]
+        );
+        assert!(
+            err.to_string()
+                .contains("cannot move from suggested to offered")
+        );
+        let err = MatchStatus::Redeployed
+            .transition(MatchStatus::Trial)
+            .unwrap_err();
+        assert!(err.to_string().contains("nothing (it is final)"));
+    }
+
+    #[test]
+    fn side_exits_need_a_reason_and_forward_moves_do_not() {
+        assert!(MatchStatus::RejectedByEmployer.requires_reason());
+        assert!(MatchStatus::TrialFailed.requires_reason());
+        assert!(!MatchStatus::Shortlisted.requires_reason());
+        assert_eq!(
+            MatchStatus::Trial.transition(MatchStatus::TrialFailed),
+            Ok(MatchStatus::TrialFailed)
+        );
+    }
+
+    #[test]
+    fn a_case_returns_to_matching_after_a_failed_trial_and_can_be_reopened() {
+        assert_eq!(
+            CaseStatus::InTrial.transition(CaseStatus::Active),
+            Ok(CaseStatus::Active)
+        );
+        assert_eq!(
+            CaseStatus::Withdrawn.transition(CaseStatus::Active),
+            Ok(CaseStatus::Active)
+        );
+        assert!(
+            CaseStatus::Redeployed
+                .transition(CaseStatus::Active)
+                .is_err()
+        );
+        assert!(CaseStatus::Active.is_matchable());
+        assert!(!CaseStatus::InTrial.is_matchable());
+    }
+}
