@@ -1,1 +1,322 @@
-fn main() {}
+//! `redeploy`: the command line of Redeploy London.
+//!
+//! `serve` runs the service, `migrate` manages the schema, `demo` loads the synthetic London
+//! data set. Every command reads the same configuration (see `config/default.toml`).
+
+use std::future::IntoFuture;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use api::demo_store::{self, DemoAccount, DemoLoadError};
+use api::{AppState, CommandLine, Settings, db, reference_store, router};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use domain::ReferenceData;
+use indicatif::{ProgressBar, ProgressStyle};
+use sea_orm::DatabaseConnection;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "redeploy",
+    version,
+    about = "Redeploy London: keeps NHS staff at risk of redundancy in work"
+)]
+struct Cli {
+    /// Database URL: sqlite://FILE?mode=rwc or postgres://USER@HOST/DB. Default: a SQLite file in the data folder.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    /// Folder for the service's files (SQLite database, written mail). Default: ./data
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Migrate the database, load reference data and serve HTTP.
+    Serve {
+        /// Address to listen on. Default: 127.0.0.1:8080
+        #[arg(long)]
+        listen: Option<String>,
+        /// Load the demo data set into an empty database and print the demo accounts.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Bring the database schema up to date (or roll it back).
+    Migrate {
+        /// Roll back instead of applying.
+        #[arg(long)]
+        down: bool,
+        /// With --down: how many migrations to roll back (default: all).
+        #[arg(long, requires = "down")]
+        steps: Option<u32>,
+        /// Only list applied and pending migrations.
+        #[arg(long, conflicts_with = "down")]
+        status: bool,
+    },
+    /// Load the synthetic London demo data set into an empty database.
+    Demo {
+        /// Seed: the same seed (and day) always gives the same data. Default from [demo] seed.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// At-risk staff to generate. Default from [demo] staff (2,000).
+        #[arg(long)]
+        staff: Option<usize>,
+        /// Vacancies to generate. Default from [demo] vacancies (8,000).
+        #[arg(long)]
+        vacancies: Option<usize>,
+        /// The day dates are laid out around (YYYY-MM-DD). Default: today.
+        #[arg(long)]
+        today: Option<NaiveDate>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    let cli = Cli::parse();
+    let listen = match &cli.command {
+        Command::Serve { listen, .. } => listen.clone(),
+        _ => None,
+    };
+    let settings = Settings::load(&CommandLine {
+        data_dir: cli.data_dir.clone(),
+        database_url: cli.database_url.clone(),
+        listen,
+    })?;
+    match cli.command {
+        Command::Serve { demo, .. } => serve(settings, demo).await,
+        Command::Migrate {
+            down,
+            steps,
+            status,
+        } => migrate(settings, down, steps, status).await,
+        Command::Demo {
+            seed,
+            staff,
+            vacancies,
+            today,
+        } => {
+            let db = open(&settings).await?;
+            prepare(&db).await?;
+            let spec = demo::DemoSpec {
+                seed: seed.unwrap_or(settings.demo.seed),
+                staff: staff.unwrap_or(settings.demo.staff),
+                vacancies: vacancies.unwrap_or(settings.demo.vacancies),
+                today: today.unwrap_or_else(|| chrono::Local::now().date_naive()),
+            };
+            let accounts = load_demo(&db, &settings, &spec).await?;
+            print_accounts(&accounts);
+            Ok(())
+        }
+    }
+}
+
+/// Opens the configured database, creating the data folder first.
+async fn open(settings: &Settings) -> Result<DatabaseConnection> {
+    std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+        format!(
+            "cannot create the data folder {}",
+            settings.data_dir.display()
+        )
+    })?;
+    let url = settings.database_url();
+    db::connect(&url, settings.database.max_connections)
+        .await
+        .with_context(|| format!("cannot open the database at {}", redact(&url)))
+}
+
+/// Migrates the schema and loads the reference data (both idempotent).
+async fn prepare(db: &DatabaseConnection) -> Result<()> {
+    db::migrate(db).await.context("migrating the database")?;
+    let reference = ReferenceData::london().context("reading the shipped reference data")?;
+    let counts = reference_store::load_reference_data(db, &reference)
+        .await
+        .context("loading reference data")?;
+    tracing::info!(
+        trusts = counts.trusts,
+        sites = counts.sites,
+        districts = counts.districts,
+        skills = counts.skills,
+        "reference data loaded"
+    );
+    Ok(())
+}
+
+async fn serve(settings: Settings, demo: bool) -> Result<()> {
+    let db = open(&settings).await?;
+    let listener = tokio::net::TcpListener::bind(&settings.server.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.server.listen))?;
+    let address = listener.local_addr()?;
+    let state = AppState::new(db.clone(), settings.clone());
+    let server = tokio::spawn(
+        axum::serve(listener, router(state.clone()))
+            .with_graceful_shutdown(shutdown_signal())
+            .into_future(),
+    );
+    println!("listening on http://{address}");
+
+    prepare(&db).await?;
+    if demo {
+        let (staff, vacancies) = demo_store::case_counts(&db).await?;
+        let accounts = if staff == 0 && vacancies == 0 {
+            let spec = demo::DemoSpec {
+                seed: settings.demo.seed,
+                staff: settings.demo.staff,
+                vacancies: settings.demo.vacancies,
+                today: chrono::Local::now().date_naive(),
+            };
+            load_demo(&db, &settings, &spec).await?
+        } else {
+            let accounts = demo_store::existing_demo_accounts(&db).await?;
+            if accounts.is_empty() {
+                println!(
+                    "demo data not loaded: this database already holds {staff} at-risk staff and {vacancies} vacancies"
+                );
+            }
+            accounts
+        };
+        print_accounts(&accounts);
+    }
+    state.mark_ready();
+    println!("ready: http://{address}/readyz");
+    server.await.context("the server stopped")??;
+    Ok(())
+}
+
+async fn load_demo(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    spec: &demo::DemoSpec,
+) -> Result<Vec<DemoAccount>> {
+    let started = Instant::now();
+    let reference = ReferenceData::london()?;
+    let data = demo::generate(spec, &reference, &settings.pay);
+    let bar = ProgressBar::new(demo_store::progress_total(&data)).with_message("loading demo data");
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta} left)")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let advance = |rows: u64| bar.inc(rows);
+    let accounts = match demo_store::load_demo(db, &data, &advance).await {
+        Ok(accounts) => accounts,
+        Err(error @ DemoLoadError::NotEmpty { .. }) => {
+            bar.abandon();
+            return Err(error.into());
+        }
+        Err(error) => return Err(anyhow::Error::new(error).context("loading demo data")),
+    };
+    bar.finish_and_clear();
+    println!(
+        "demo data loaded: {} at-risk staff and {} vacancies (seed {}) in {:.1} s",
+        data.staff.len(),
+        data.vacancies.len(),
+        spec.seed,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(accounts)
+}
+
+fn print_accounts(accounts: &[DemoAccount]) {
+    for account in accounts {
+        println!(
+            "demo account: {} {} {}",
+            account.role, account.email, account.password
+        );
+    }
+}
+
+async fn migrate(settings: Settings, down: bool, steps: Option<u32>, status: bool) -> Result<()> {
+    let db = open(&settings).await?;
+    if status {
+        let (applied, pending) = db::migration_status(&db).await?;
+        for name in applied {
+            println!("applied  {name}");
+        }
+        for name in pending {
+            println!("pending  {name}");
+        }
+    } else if down {
+        db::rollback(&db, steps)
+            .await
+            .context("rolling back migrations")?;
+        println!(
+            "rolled back {}",
+            steps.map_or("every migration".to_owned(), |n| format!(
+                "{n} migration(s)"
+            ))
+        );
+    } else {
+        prepare(&db).await?;
+        println!("database is up to date");
+    }
+    Ok(())
+}
+
+/// A database URL with any password replaced, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_in_database_urls_are_never_printed() {
+        assert_eq!(
+            redact("postgres://app:s3cret@db:5432/redeploy"),
+            "postgres://app:***@db:5432/redeploy"
+        );
+        assert_eq!(
+            redact("postgres://postgres@127.0.0.1/x"),
+            "postgres://postgres@127.0.0.1/x"
+        );
+        assert_eq!(
+            redact("sqlite://./data/redeploy.db?mode=rwc"),
+            "sqlite://./data/redeploy.db?mode=rwc"
+        );
+    }
+}

@@ -1,1 +1,17 @@
-//! placeholder
+//! The service: configuration, storage (sea-orm over SQLite or PostgreSQL), loading reference
+//! and demo data, and HTTP.
+//!
+//! Only this crate knows axum, JSON shapes and database entities. It calls `domain` for rules,
+//! `matcher` for ranking and `notifier` for email, and never re-implements them.
+
+pub mod config;
+pub mod db;
+pub mod demo_store;
+pub mod entities;
+pub mod passwords;
+pub mod reference_store;
+pub mod server;
+mod store_support;
+
+pub use config::{CommandLine, Settings};
+pub use server::{AppState, router};

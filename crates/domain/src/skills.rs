@@ -93,8 +93,8 @@ pub struct SkillVocabulary {
     skills: Vec<CanonicalSkill>,
     /// Folded name or synonym → index into `skills`.
     terms: HashMap<String, usize>,
-    /// The same terms as a list, for the similarity search.
-    term_list: Vec<(String, usize)>,
+    /// The same terms as a list with their length in characters, for the similarity search.
+    term_list: Vec<(String, usize, usize)>,
 }
 
 pub const MAX_SKILL_LENGTH: usize = 100;
@@ -127,7 +127,8 @@ impl SkillVocabulary {
                     Some(_) => {}
                     None => {
                         terms.insert(folded.clone(), index);
-                        term_list.push((folded, index));
+                        let length = folded.chars().count();
+                        term_list.push((folded, index, length));
                     }
                 }
             }
@@ -149,6 +150,34 @@ impl SkillVocabulary {
             .get(&fold(name))
             .map(|&i| &self.skills[i])
             .filter(|skill| skill.name == name)
+    }
+
+    /// The most similar term's similarity and skill, among terms that could reach `threshold`.
+    ///
+    /// Jaro–Winkler is at most `0.6 × jaro + 0.4`, and Jaro is at most `(2 + short/long) / 3`
+    /// for strings of `short` and `long` characters; so a term whose length ratio to the text is
+    /// below `3 × (threshold − 0.4) / 0.6 − 2` can never reach the threshold and is skipped
+    /// without changing the result. Ties go to the earlier term, so the result never depends
+    /// on hash order.
+    fn most_similar(&self, folded: &str, threshold: f64) -> Option<(f64, usize)> {
+        let length = folded.chars().count();
+        let min_ratio = 3.0 * (threshold - 0.4) / 0.6 - 2.0;
+        let mut best: Option<(f64, usize)> = None;
+        for (term, index, term_length) in &self.term_list {
+            let (short, long) = if *term_length < length {
+                (*term_length, length)
+            } else {
+                (length, *term_length)
+            };
+            if (short as f64) < min_ratio * long as f64 - 1e-9 {
+                continue;
+            }
+            let similarity = strsim::jaro_winkler(folded, term);
+            if best.is_none_or(|(b, _)| similarity > b) {
+                best = Some((similarity, *index));
+            }
+        }
+        best
     }
 
     /// Maps free text to a canonical skill: exact term first, then the most similar term at
@@ -178,15 +207,7 @@ impl SkillVocabulary {
                 confidence: 1.0,
             });
         }
-        let best = self
-            .term_list
-            .iter()
-            .map(|(term, index)| (strsim::jaro_winkler(&folded, term), *index))
-            // Ties go to the earlier term, so the result never depends on hash order.
-            .fold(None::<(f64, usize)>, |best, candidate| match best {
-                Some(b) if b.0 >= candidate.0 => Some(b),
-                _ => Some(candidate),
-            });
+        let best = self.most_similar(&folded, similarity_threshold);
         match best {
             Some((similarity, index)) if similarity >= similarity_threshold => {
                 Ok(NormalisedSkill {
@@ -281,6 +302,58 @@ mod tests {
             v.normalise(&"x".repeat(101), 0.92),
             Err(SkillTextError::TooLong(_))
         ));
+    }
+
+    #[test]
+    fn skipping_terms_of_very_different_length_never_changes_the_result() {
+        let shipped = crate::ReferenceData::london().unwrap().vocabulary;
+        let mut texts: Vec<String> = Vec::new();
+        for skill in shipped.skills() {
+            texts.push(format!("{}e", skill.name));
+            texts.push(skill.name.chars().skip(1).collect());
+            texts.push(skill.name.chars().take(6).collect());
+        }
+        for text in &texts {
+            let folded = fold(text);
+            let brute = shipped
+                .term_list
+                .iter()
+                .map(|(term, index, _)| (strsim::jaro_winkler(&folded, term), *index))
+                .fold(None::<(f64, usize)>, |best, c| match best {
+                    Some(b) if b.0 >= c.0 => Some(b),
+                    _ => Some(c),
+                })
+                .filter(|(similarity, _)| *similarity >= 0.92);
+            let pruned = shipped
+                .most_similar(&folded, 0.92)
+                .filter(|(similarity, _)| *similarity >= 0.92);
+            assert_eq!(pruned, brute, "{text}");
+        }
+        let v = vocabulary();
+        for text in [
+            "phlebotomey",
+            "ipcc",
+            "venepunture",
+            "taking blood",
+            "health safety security",
+            "x",
+            "iv",
+        ] {
+            let folded = fold(text);
+            let brute = v
+                .term_list
+                .iter()
+                .map(|(term, index, _)| (strsim::jaro_winkler(&folded, term), *index))
+                .filter(|(similarity, _)| *similarity >= 0.92)
+                .fold(None::<(f64, usize)>, |best, c| match best {
+                    Some(b) if b.0 >= c.0 => Some(b),
+                    _ => Some(c),
+                });
+            let pruned = v
+                .most_similar(&folded, 0.92)
+                .filter(|(similarity, _)| *similarity >= 0.92);
+            assert_eq!(pruned, brute, "{text}");
+        }
     }
 
     #[test]

@@ -1,0 +1,14 @@
+//! sea-orm entities: one module per table, written to match `migrations/` column for column.
+//! Mechanical code only; behaviour lives in the modules that use them.
+
+pub mod postcode_location;
+pub mod site;
+pub mod skill;
+pub mod skill_synonym;
+pub mod staff;
+pub mod staff_registration;
+pub mod staff_skill;
+pub mod trust;
+pub mod user;
+pub mod vacancy;
+pub mod vacancy_skill;

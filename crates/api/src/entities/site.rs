@@ -1,0 +1,24 @@
+//! The `sites` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "sites")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub trust_id: i32,
+    #[sea_orm(unique)]
+    pub site_code: String,
+    pub name: String,
+    pub postcode: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub hcas_zone: String,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

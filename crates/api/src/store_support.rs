@@ -1,0 +1,31 @@
+//! Helpers the storage modules share.
+
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Iterable};
+
+/// Parameters one statement may carry: SQLite allows 32,766 and PostgreSQL 65,535; staying
+/// well under both keeps one code path for both.
+const MAX_PARAMETERS: usize = 30_000;
+
+/// Inserts rows in as few multi-row statements as the parameter limit allows, optionally as
+/// upserts. Call inside a transaction when the rows must land together.
+pub async fn insert_chunked<A, C>(
+    db: &C,
+    rows: Vec<A>,
+    on_conflict: Option<OnConflict>,
+) -> Result<(), DbErr>
+where
+    A: ActiveModelTrait + Clone + Send,
+    C: ConnectionTrait,
+{
+    let columns = <A::Entity as EntityTrait>::Column::iter().count().max(1);
+    let per_statement = (MAX_PARAMETERS / columns).max(1);
+    for chunk in rows.chunks(per_statement) {
+        let mut insert = <A::Entity as EntityTrait>::insert_many(chunk.to_vec());
+        if let Some(on_conflict) = &on_conflict {
+            insert = insert.on_conflict(on_conflict.clone());
+        }
+        insert.exec_without_returning(db).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,7 @@
+//! The foundation, tested as people use it: the `redeploy` binary serving, migrating and loading
+//! demo data, on SQLite and (with `REDEPLOY_TEST_POSTGRES_URL`) on PostgreSQL.
+
+mod demo;
+mod helpers;
+mod migrations;
+mod serve;
