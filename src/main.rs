@@ -56,6 +56,11 @@ enum Command {
         #[arg(long, conflicts_with = "down")]
         status: bool,
     },
+    /// Manage the people who sign in.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Load the synthetic London demo data set into an empty database.
     Demo {
         /// Seed: the same seed (and day) always gives the same data. Default from [demo] seed.
@@ -70,6 +75,25 @@ enum Command {
         /// The day dates are laid out around (YYYY-MM-DD). Default: today.
         #[arg(long)]
         today: Option<NaiveDate>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create an account. The password is read from standard input when it is not a terminal;
+    /// on a terminal a strong password is generated and printed once.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// staff, trust_hr, partnership or admin.
+        #[arg(long)]
+        role: String,
+        /// ODS code of the trust (trust_hr and staff accounts).
+        #[arg(long)]
+        trust: Option<String>,
+        /// The name shown for the account. Default: the email address.
+        #[arg(long)]
+        name: Option<String>,
     },
 }
 
@@ -100,6 +124,15 @@ async fn main() -> Result<()> {
             steps,
             status,
         } => migrate(settings, down, steps, status).await,
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    role,
+                    trust,
+                    name,
+                },
+        } => add_user(settings, email, role, trust, name).await,
         Command::Demo {
             seed,
             staff,
@@ -160,9 +193,12 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
     let address = listener.local_addr()?;
     let state = AppState::new(db.clone(), settings.clone());
     let server = tokio::spawn(
-        axum::serve(listener, router(state.clone()))
-            .with_graceful_shutdown(shutdown_signal())
-            .into_future(),
+        axum::serve(
+            listener,
+            router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .into_future(),
     );
     println!("listening on http://{address}");
 
@@ -262,6 +298,64 @@ async fn migrate(settings: Settings, down: bool, steps: Option<u32>, status: boo
         println!("database is up to date");
     }
     Ok(())
+}
+
+async fn add_user(
+    settings: Settings,
+    email: String,
+    role: String,
+    trust: Option<String>,
+    name: Option<String>,
+) -> Result<()> {
+    use std::io::{IsTerminal, Read};
+    let (password, generated) = if std::io::stdin().is_terminal() {
+        (
+            api::tokens::new_token(api::tokens::TokenKind::Invitation)?[4..28].to_owned(),
+            true,
+        )
+    } else {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("reading the password from standard input")?;
+        (text.trim_end_matches(['\n', '\r']).to_owned(), false)
+    };
+    let db = open(&settings).await?;
+    prepare(&db).await?;
+    let new = api::users::NewUser {
+        email,
+        role,
+        trust,
+        display_name: name,
+        password: password.clone(),
+    };
+    match api::users::create_user(
+        &db,
+        &new,
+        &api::audit::AuditActor::system("redeploy user add"),
+    )
+    .await
+    {
+        Ok(user) => {
+            println!(
+                "created {} account {} (id {})",
+                user.role, user.email, user.id
+            );
+            if generated {
+                println!(
+                    "password (shown once; pass one on standard input to choose your own): {password}"
+                );
+            }
+            Ok(())
+        }
+        Err(api::error::AppError::Invalid(errors)) => {
+            for error in &errors {
+                eprintln!("{}: {}", error.field, error.message);
+            }
+            anyhow::bail!("the account was not created")
+        }
+        Err(other) => Err(anyhow::Error::new(other).context("creating the account")),
+    }
 }
 
 /// A database URL with any password replaced, for messages.

@@ -12,6 +12,7 @@ mod m20261129_000001_reference_data;
 mod m20261129_000002_people_and_vacancies;
 mod m20261129_000003_matching_and_outcomes;
 mod m20261129_000004_outbox_and_audit;
+mod m20261129_000005_sign_in;
 mod support;
 
 #[derive(Debug)]
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_people_and_vacancies::Migration),
             Box::new(m20261129_000003_matching_and_outcomes::Migration),
             Box::new(m20261129_000004_outbox_and_audit::Migration),
+            Box::new(m20261129_000005_sign_in::Migration),
         ]
     }
 }

@@ -56,6 +56,8 @@ pub struct AuthSettings {
     pub cookie_secure: bool,
     pub max_failed_sign_ins: u32,
     pub lockout_minutes: u32,
+    /// Each failed sign-in in a row waits this much longer before answering.
+    pub failed_sign_in_delay_ms: u32,
     pub invitation_days: u32,
 }
 

@@ -4,14 +4,21 @@
 //! Only this crate knows axum, JSON shapes and database entities. It calls `domain` for rules,
 //! `matcher` for ranking and `notifier` for email, and never re-implements them.
 
+pub mod audit;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod demo_store;
 pub mod entities;
+pub mod error;
+pub mod extract;
 pub mod passwords;
 pub mod reference_store;
+pub mod routes;
 pub mod server;
 mod store_support;
+pub mod tokens;
+pub mod users;
 
 pub use config::{CommandLine, Settings};
 pub use server::{AppState, router};

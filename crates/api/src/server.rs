@@ -1,21 +1,15 @@
-//! The HTTP service: state, router and the health endpoints.
-//!
-//! `/healthz` answers as soon as the process serves at all; `/readyz` answers 200 only once the
-//! schema is migrated and the reference data loaded, and while the database still answers, so
-//! that a load balancer sends no one to an instance that cannot serve them.
+//! The HTTP service: the state every handler shares and the router that puts the routes together.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::Router;
-use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use sea_orm::DatabaseConnection;
-use serde_json::json;
 
 use crate::config::Settings;
+use crate::error::AppError;
+use crate::routes::{health, session, trusts};
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -46,43 +40,18 @@ impl AppState {
 
 /// Builds the router with every route the service serves.
 pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route(
+            "/session",
+            get(session::get_session)
+                .post(session::create_session)
+                .delete(session::delete_session),
+        )
+        .route("/trusts", get(trusts::list_trusts));
     Router::new()
-        .route("/healthz", get(get_healthz))
-        .route("/readyz", get(get_readyz))
+        .route("/healthz", get(health::get_healthz))
+        .route("/readyz", get(health::get_readyz))
+        .nest("/api/v1", api)
+        .fallback(|| async { AppError::NotFound("page") })
         .with_state(state)
-}
-
-async fn get_healthz() -> impl IntoResponse {
-    axum::Json(json!({ "status": "ok" }))
-}
-
-async fn get_readyz(State(state): State<AppState>) -> Response {
-    if !state.is_ready() {
-        return not_ready(
-            "The service is starting: the database is being migrated and reference data loaded.",
-        );
-    }
-    match state.db.ping().await {
-        Ok(()) => axum::Json(json!({ "status": "ready" })).into_response(),
-        Err(error) => {
-            tracing::warn!(%error, "readiness check: the database did not answer");
-            not_ready("The database is not answering.")
-        }
-    }
-}
-
-/// A 503 in the problem+json form every error of the service takes (RFC 9457).
-fn not_ready(detail: &str) -> Response {
-    let body = json!({
-        "type": "about:blank",
-        "title": "Not ready",
-        "status": 503,
-        "detail": detail,
-    });
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        [(header::CONTENT_TYPE, "application/problem+json")],
-        body.to_string(),
-    )
-        .into_response()
 }

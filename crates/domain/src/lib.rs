@@ -7,6 +7,7 @@
 
 mod code_enum;
 
+pub mod access;
 pub mod band;
 pub mod geo;
 pub mod money;
@@ -20,6 +21,7 @@ pub mod skills;
 pub mod staff_group;
 pub mod workflow;
 
+pub use access::Role;
 pub use band::{Band, BandError};
 pub use code_enum::fold;
 pub use geo::{Coordinates, LocationBasis, TravelModel};

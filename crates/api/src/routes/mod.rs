@@ -1,0 +1,5 @@
+//! HTTP handlers, one module per resource, named verb_noun. `server::router` puts them together.
+
+pub mod health;
+pub mod session;
+pub mod trusts;

@@ -1,0 +1,123 @@
+//! `POST /api/v1/session` signs in, `GET` says who is signed in, `DELETE` signs out.
+
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{self, Actor, SESSION_COOKIE};
+use crate::error::AppResult;
+use crate::extract::ApiJson;
+use crate::server::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct SignInRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// The signed-in person, as DESIGN §3 fixes it.
+#[derive(Debug, Serialize)]
+pub struct SessionUser {
+    pub id: i32,
+    pub email: String,
+    pub role: &'static str,
+    /// ODS code of the person's trust (trust HR and staff), else null.
+    pub trust: Option<String>,
+}
+
+impl From<&Actor> for SessionUser {
+    fn from(actor: &Actor) -> SessionUser {
+        SessionUser {
+            id: actor.user_id,
+            email: actor.email.clone(),
+            role: actor.role.code(),
+            trust: actor.trust.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct SignInResponse {
+    pub token: String,
+    pub user: SessionUser,
+}
+
+/// The client's address and the token it presented, read before the body.
+pub struct RequestOrigin {
+    ip: Option<String>,
+    token: Option<String>,
+}
+
+impl std::fmt::Debug for RequestOrigin {
+    /// Never prints the token.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestOrigin")
+            .field("ip", &self.ip)
+            .field("token", &self.token.as_ref().map(|_| "…"))
+            .finish()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestOrigin {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(RequestOrigin {
+            ip: auth::client_ip(parts),
+            token: auth::token_of(parts),
+        })
+    }
+}
+
+fn session_cookie(state: &AppState, value: &str, max_age_seconds: i64) -> HeaderValue {
+    let secure = if state.settings.auth.cookie_secure {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+pub async fn create_session(
+    State(state): State<AppState>,
+    origin: RequestOrigin,
+    ApiJson(request): ApiJson<SignInRequest>,
+) -> AppResult<Response> {
+    let signed_in = auth::sign_in(&state, &request.email, &request.password, origin.ip).await?;
+    let max_age = (signed_in.expires_at - chrono::Utc::now())
+        .num_seconds()
+        .max(0);
+    let cookie = session_cookie(&state, &signed_in.token, max_age);
+    let body = SignInResponse {
+        user: SessionUser::from(&signed_in.actor),
+        token: signed_in.token,
+    };
+    let mut response = (StatusCode::CREATED, axum::Json(body)).into_response();
+    response.headers_mut().insert(header::SET_COOKIE, cookie);
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+pub async fn get_session(actor: Actor) -> axum::Json<SessionUser> {
+    axum::Json(SessionUser::from(&actor))
+}
+
+pub async fn delete_session(
+    State(state): State<AppState>,
+    origin: RequestOrigin,
+    actor: Actor,
+) -> AppResult<Response> {
+    auth::sign_out(&state, origin.token, &actor).await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(&state, "", 0));
+    Ok(response)
+}

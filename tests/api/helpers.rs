@@ -1,0 +1,212 @@
+//! A fresh app per test: its own database (SQLite file or PostgreSQL database), migrated, with
+//! reference data loaded, and the router to call.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use api::audit::AuditActor;
+use api::users::{NewUser, create_user};
+use api::{AppState, CommandLine, Settings};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::Value;
+use tower::ServiceExt;
+
+pub const POSTGRES_ENV: &str = "REDEPLOY_TEST_POSTGRES_URL";
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: DatabaseConnection,
+    /// The database URL, for running the `redeploy` binary against the same database.
+    pub url: String,
+    _folder: tempfile::TempDir,
+    postgres: Option<(String, String)>,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        let folder = tempfile::tempdir().unwrap();
+        let (url, postgres) = match std::env::var(POSTGRES_ENV) {
+            Ok(admin_url) if !admin_url.trim().is_empty() => {
+                static COUNTER: AtomicU32 = AtomicU32::new(0);
+                let name = format!(
+                    "redeploy_test_api_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::SeqCst)
+                );
+                let admin = Database::connect(&admin_url).await.unwrap_or_else(|e| {
+                    panic!("{POSTGRES_ENV} is set but PostgreSQL cannot be reached: {e}")
+                });
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await
+                    .unwrap();
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .unwrap();
+                admin.close().await.ok();
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(base, _)| base)
+                    .to_owned();
+                (format!("{base}/{name}"), Some((admin_url, name)))
+            }
+            _ => (
+                format!(
+                    "sqlite://{}?mode=rwc",
+                    folder.path().join("api.db").display()
+                ),
+                None,
+            ),
+        };
+        let mut settings = Settings::load_from(
+            folder.path(),
+            &CommandLine {
+                database_url: Some(url.clone()),
+                data_dir: Some(folder.path().to_owned()),
+                listen: None,
+            },
+        )
+        .unwrap();
+        // Failed sign-ins are slowed in service; the tests need not wait.
+        settings.auth.failed_sign_in_delay_ms = 1;
+        let db = api::db::connect(&url, 4).await.unwrap();
+        api::db::migrate(&db).await.unwrap();
+        api::reference_store::load_reference_data(&db, &domain::ReferenceData::london().unwrap())
+            .await
+            .unwrap();
+        let state = AppState::new(db.clone(), settings);
+        state.mark_ready();
+        TestApp {
+            router: api::router(state),
+            db,
+            url,
+            _folder: folder,
+            postgres,
+        }
+    }
+
+    /// Creates an account with the test password.
+    pub async fn user(&self, email: &str, role: &str, trust: Option<&str>) -> i32 {
+        let new = NewUser {
+            email: email.to_owned(),
+            role: role.to_owned(),
+            trust: trust.map(str::to_owned),
+            display_name: None,
+            password: PASSWORD.to_owned(),
+        };
+        create_user(&self.db, &new, &AuditActor::system("test"))
+            .await
+            .unwrap()
+            .id
+    }
+
+    /// Signs in and returns the bearer token.
+    pub async fn sign_in(&self, email: &str) -> String {
+        let reply = self
+            .call(
+                Method::POST,
+                "/api/v1/session",
+                None,
+                Some(serde_json::json!({"email": email, "password": PASSWORD})),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        reply.body["token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        self.call_from(method, path, token, body, "10.1.2.3:50000")
+            .await
+    }
+
+    /// Calls the router as if from `address`.
+    pub async fn call_from(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        address: &str,
+    ) -> Reply {
+        let mut builder = Request::builder().method(method).uri(path);
+        if let Some(token) = token {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let body = match body {
+            Some(json) => {
+                builder = builder.header(header::CONTENT_TYPE, "application/json");
+                Body::from(json.to_string())
+            }
+            None => Body::empty(),
+        };
+        let mut request = builder.body(body).unwrap();
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(address.parse::<SocketAddr>().unwrap()));
+        self.send(request).await
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn finish(self) {
+        self.db.close().await.ok();
+        if let Some((admin_url, name)) = self.postgres {
+            let admin = Database::connect(&admin_url).await.unwrap();
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await
+                .unwrap();
+            admin.close().await.ok();
+        }
+    }
+}
+
+/// Asserts a problem+json reply with this status, returning its detail.
+pub fn problem(reply: &Reply, status: StatusCode) -> String {
+    assert_eq!(reply.status, status, "{}", reply.body);
+    assert_eq!(
+        reply
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok()),
+        Some("application/problem+json")
+    );
+    assert_eq!(reply.body["status"], status.as_u16());
+    reply.body["detail"].as_str().unwrap_or_default().to_owned()
+}
