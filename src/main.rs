@@ -191,7 +191,10 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", settings.server.listen))?;
     let address = listener.local_addr()?;
-    let state = AppState::new(db.clone(), settings.clone());
+    let vocabulary = ReferenceData::london()
+        .context("reading the shipped reference data")?
+        .vocabulary;
+    let state = AppState::new(db.clone(), settings.clone(), vocabulary);
     let server = tokio::spawn(
         axum::serve(
             listener,

@@ -83,10 +83,11 @@ impl TestApp {
         settings.auth.failed_sign_in_delay_ms = 1;
         let db = api::db::connect(&url, 4).await.unwrap();
         api::db::migrate(&db).await.unwrap();
-        api::reference_store::load_reference_data(&db, &domain::ReferenceData::london().unwrap())
+        let reference = domain::ReferenceData::london().unwrap();
+        api::reference_store::load_reference_data(&db, &reference)
             .await
             .unwrap();
-        let state = AppState::new(db.clone(), settings);
+        let state = AppState::new(db.clone(), settings, reference.vocabulary);
         state.mark_ready();
         TestApp {
             router: api::router(state),

@@ -8,17 +8,17 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use demo::DemoDataSet;
-use domain::{NormalisedSkill, SkillCategory};
+use domain::NormalisedSkill;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     PaginatorTrait, QueryFilter, TransactionTrait,
 };
 
 use crate::entities::{
-    site, skill, staff, staff_registration, staff_skill, trust, user, vacancy, vacancy_skill,
+    site, staff, staff_registration, staff_skill, trust, user, vacancy, vacancy_skill,
 };
 use crate::passwords::hash_password;
-use crate::reference_store::skill_ids;
+use crate::skills_store::ensure_skill_ids;
 use crate::store_support::insert_chunked;
 
 /// Why the demo data was not loaded.
@@ -111,7 +111,12 @@ pub async fn load_demo(
             .ok_or_else(|| DemoLoadError::UnknownReference(format!("site {code}")))
     };
 
-    let mut skills = ensure_custom_skills(&txn, data).await?;
+    let every_skill = data.staff.iter().flat_map(|s| s.skills.iter()).chain(
+        data.vacancies
+            .iter()
+            .flat_map(|v| v.essential_skills.iter().chain(&v.desirable_skills)),
+    );
+    let mut skills = ensure_skill_ids(&txn, every_skill).await?;
 
     for batch in data.staff.chunks(BATCH) {
         let mut rows = Vec::with_capacity(batch.len());
@@ -233,56 +238,13 @@ pub async fn load_demo(
 }
 
 fn kind_code(skill: &NormalisedSkill) -> String {
-    match skill.kind {
-        domain::SkillMatchKind::Exact => "exact",
-        domain::SkillMatchKind::Similar => "similar",
-        domain::SkillMatchKind::Custom => "custom",
-    }
-    .to_owned()
+    crate::skills_store::kind_code(skill.kind).to_owned()
 }
 
 fn skill_id(ids: &mut HashMap<String, i32>, skill: &NormalisedSkill) -> Result<i32, DemoLoadError> {
     ids.get(&skill.key())
         .copied()
         .ok_or_else(|| DemoLoadError::UnknownReference(format!("skill \"{}\"", skill.skill)))
-}
-
-/// Stores any custom (not in the vocabulary) skills the data set uses, and returns every
-/// skill's id by folded name.
-async fn ensure_custom_skills<C: ConnectionTrait>(
-    db: &C,
-    data: &DemoDataSet,
-) -> Result<HashMap<String, i32>, DbErr> {
-    let known = skill_ids(db).await?;
-    let mut custom: HashMap<String, String> = HashMap::new();
-    let all = data.staff.iter().flat_map(|s| s.skills.iter()).chain(
-        data.vacancies
-            .iter()
-            .flat_map(|v| v.essential_skills.iter().chain(&v.desirable_skills)),
-    );
-    for s in all {
-        if !known.contains_key(&s.key()) {
-            custom.entry(s.key()).or_insert_with(|| s.skill.clone());
-        }
-    }
-    if custom.is_empty() {
-        return Ok(known);
-    }
-    let now = Utc::now();
-    let mut rows: Vec<(String, String)> = custom.into_iter().collect();
-    rows.sort();
-    let models = rows
-        .into_iter()
-        .map(|(folded, name)| skill::ActiveModel {
-            name: Set(name),
-            folded_name: Set(folded),
-            category: Set(SkillCategory::Custom.code().to_owned()),
-            created_at: Set(now),
-            ..Default::default()
-        })
-        .collect();
-    insert_chunked(db, models, None).await?;
-    skill_ids(db).await
 }
 
 /// The fixed demo accounts. The passwords are printed on every demo start, so they are not

@@ -6,16 +6,22 @@
 
 pub mod audit;
 pub mod auth;
+pub mod authz;
+pub mod catalogue;
 pub mod config;
 pub mod db;
 pub mod demo_store;
 pub mod entities;
 pub mod error;
 pub mod extract;
+mod lenient;
+pub mod paging;
 pub mod passwords;
 pub mod reference_store;
 pub mod routes;
 pub mod server;
+pub mod skills_store;
+pub mod staff;
 mod store_support;
 pub mod tokens;
 pub mod users;

@@ -5,26 +5,53 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::Router;
 use axum::routing::get;
+use chrono::NaiveDate;
+use domain::SkillVocabulary;
 use sea_orm::DatabaseConnection;
+
+use crate::catalogue::Catalogue;
+use crate::staff::draft::CheckContext;
 
 use crate::config::Settings;
 use crate::error::AppError;
-use crate::routes::{health, session, trusts};
+use crate::routes::{health, session, staff, trusts};
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
+    /// The skills vocabulary free text is normalised against.
+    pub vocabulary: Arc<SkillVocabulary>,
     ready: Arc<AtomicBool>,
 }
 
 impl AppState {
-    pub fn new(db: DatabaseConnection, settings: Settings) -> AppState {
+    pub fn new(
+        db: DatabaseConnection,
+        settings: Settings,
+        vocabulary: SkillVocabulary,
+    ) -> AppState {
         AppState {
             db,
             settings: Arc::new(settings),
+            vocabulary: Arc::new(vocabulary),
             ready: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// What checking entered records needs, for today.
+    pub fn check_context<'a>(
+        &'a self,
+        catalogue: &'a Catalogue,
+        today: NaiveDate,
+    ) -> CheckContext<'a> {
+        CheckContext {
+            catalogue,
+            vocabulary: &self.vocabulary,
+            similarity_threshold: self.settings.matching.skill_similarity_threshold,
+            default_max_travel_minutes: self.settings.matching.default_max_travel_minutes,
+            today,
         }
     }
 
@@ -47,7 +74,12 @@ pub fn router(state: AppState) -> Router {
                 .post(session::create_session)
                 .delete(session::delete_session),
         )
-        .route("/trusts", get(trusts::list_trusts));
+        .route("/trusts", get(trusts::list_trusts))
+        .route("/staff", get(staff::list_staff).post(staff::create_staff))
+        .route(
+            "/staff/{id}",
+            get(staff::get_staff).patch(staff::update_staff),
+        );
     Router::new()
         .route("/healthz", get(health::get_healthz))
         .route("/readyz", get(health::get_readyz))

@@ -2,4 +2,5 @@
 
 pub mod health;
 pub mod session;
+pub mod staff;
 pub mod trusts;

@@ -1,0 +1,110 @@
+//! What each signed-in person may see and change, per DESIGN §1. Every handler asks here; no
+//! handler decides access on its own.
+//!
+//! A record outside someone's reach is reported as not found (404), never as forbidden, so that
+//! no one learns that another trust's record exists. A role that may never do a thing at all
+//! (a partnership analyst asking for a person's record) gets 403 with the reason.
+
+use domain::Role;
+
+use crate::auth::Actor;
+use crate::error::{AppError, AppResult};
+
+/// Which at-risk staff records an actor may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffScope {
+    /// Every trust's (admin).
+    All,
+    /// One trust's (trust HR).
+    Trust(i32),
+    /// Only their own record (an at-risk staff member).
+    Own(Option<i32>),
+}
+
+impl Actor {
+    /// Refuses roles that may never do this, saying who may.
+    pub fn require_role(&self, allowed: &[Role], what: &str) -> AppResult<()> {
+        if allowed.contains(&self.role) {
+            Ok(())
+        } else {
+            let who: Vec<&str> = allowed.iter().map(|r| r.label()).collect();
+            Err(AppError::Forbidden(format!(
+                "{what} is for {} accounts; you are signed in as {}",
+                who.join(" or "),
+                self.role.label()
+            )))
+        }
+    }
+
+    /// The staff records this actor may read. Partnership analysts see no personal data.
+    pub fn staff_scope(&self) -> AppResult<StaffScope> {
+        match (self.role, self.trust_id) {
+            (Role::Admin, _) => Ok(StaffScope::All),
+            (Role::TrustHr, Some(trust)) => Ok(StaffScope::Trust(trust)),
+            (Role::Staff, _) => Ok(StaffScope::Own(self.staff_id)),
+            (Role::TrustHr, None) => Err(AppError::Forbidden(
+                "your trust HR account is not linked to a trust; ask an administrator to fix it"
+                    .to_owned(),
+            )),
+            (Role::Partnership, _) => Err(AppError::Forbidden(
+                "partnership accounts see aggregate reports only, never a person's record"
+                    .to_owned(),
+            )),
+        }
+    }
+
+    /// Whether this actor may read the staff record `staff_id` of trust `trust_id`.
+    pub fn may_read_staff(&self, trust_id: i32, staff_id: i32) -> AppResult<bool> {
+        Ok(match self.staff_scope()? {
+            StaffScope::All => true,
+            StaffScope::Trust(own) => own == trust_id,
+            StaffScope::Own(own) => own == Some(staff_id),
+        })
+    }
+
+    /// Whether this actor may register and change records (staff, vacancies) of trust `trust_id`.
+    pub fn may_manage_trust(&self, trust_id: i32) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::TrustHr => self.trust_id == Some(trust_id),
+            Role::Staff | Role::Partnership => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: Role, trust_id: Option<i32>, staff_id: Option<i32>) -> Actor {
+        Actor {
+            user_id: 1,
+            email: "someone@nhs.net".into(),
+            role,
+            trust_id,
+            trust: None,
+            staff_id,
+            ip: None,
+        }
+    }
+
+    #[test]
+    fn each_role_reaches_exactly_the_staff_records_design_gives_it() {
+        let admin = actor(Role::Admin, None, None);
+        let hr = actor(Role::TrustHr, Some(1), None);
+        let staff = actor(Role::Staff, Some(1), Some(7));
+        let analyst = actor(Role::Partnership, None, None);
+        assert!(admin.may_read_staff(2, 9).unwrap());
+        assert!(hr.may_read_staff(1, 9).unwrap());
+        assert!(!hr.may_read_staff(2, 9).unwrap());
+        assert!(staff.may_read_staff(1, 7).unwrap());
+        assert!(!staff.may_read_staff(1, 8).unwrap());
+        assert!(matches!(
+            analyst.may_read_staff(1, 7),
+            Err(AppError::Forbidden(_))
+        ));
+        assert!(hr.may_manage_trust(1) && !hr.may_manage_trust(2));
+        assert!(admin.may_manage_trust(2));
+        assert!(!staff.may_manage_trust(1) && !analyst.may_manage_trust(1));
+    }
+}

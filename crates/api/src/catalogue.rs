@@ -1,0 +1,47 @@
+//! The trusts and sites as stored, indexed for checking input: which trust an ODS code names,
+//! which site an id names and whose it is.
+
+use std::collections::HashMap;
+
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
+
+use crate::entities::{site, trust};
+
+#[derive(Debug, Clone)]
+pub struct Catalogue {
+    trusts_by_code: HashMap<String, trust::Model>,
+    trusts_by_id: HashMap<i32, trust::Model>,
+    sites: HashMap<i32, site::Model>,
+}
+
+impl Catalogue {
+    pub async fn load<C: ConnectionTrait>(db: &C) -> Result<Catalogue, DbErr> {
+        let trusts = trust::Entity::find().all(db).await?;
+        Ok(Catalogue {
+            trusts_by_code: trusts
+                .iter()
+                .map(|t| (t.ods_code.clone(), t.clone()))
+                .collect(),
+            trusts_by_id: trusts.into_iter().map(|t| (t.id, t)).collect(),
+            sites: site::Entity::find()
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|s| (s.id, s))
+                .collect(),
+        })
+    }
+
+    /// The trust with this ODS code (any case).
+    pub fn trust_by_code(&self, code: &str) -> Option<&trust::Model> {
+        self.trusts_by_code.get(&code.trim().to_ascii_uppercase())
+    }
+
+    pub fn trust(&self, id: i32) -> Option<&trust::Model> {
+        self.trusts_by_id.get(&id)
+    }
+
+    pub fn site(&self, id: i32) -> Option<&site::Model> {
+        self.sites.get(&id)
+    }
+}

@@ -1,0 +1,62 @@
+//! Paged lists: `?page=&per_page=` (default 50, at most 500) in, `{items, page, per_page, total}` out.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, FieldError};
+
+pub const DEFAULT_PER_PAGE: u64 = 50;
+pub const MAX_PER_PAGE: u64 = 500;
+
+/// A checked page request, 1-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl PageRequest {
+    pub fn new(page: Option<u64>, per_page: Option<u64>) -> Result<PageRequest, AppError> {
+        let mut errors = Vec::new();
+        let page = page.unwrap_or(1);
+        let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
+        if page == 0 {
+            errors.push(FieldError::new("page", "pages are numbered from 1"));
+        }
+        if !(1..=MAX_PER_PAGE).contains(&per_page) {
+            errors.push(FieldError::new(
+                "per_page",
+                format!("give from 1 to {MAX_PER_PAGE} rows a page"),
+            ));
+        }
+        if errors.is_empty() {
+            Ok(PageRequest { page, per_page })
+        } else {
+            Err(AppError::Invalid(errors))
+        }
+    }
+
+    /// Rows to skip before this page.
+    pub fn offset(self) -> u64 {
+        (self.page - 1) * self.per_page
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub page: u64,
+    pub per_page: u64,
+    pub total: u64,
+}
+
+impl<T> Paged<T> {
+    pub fn new(items: Vec<T>, request: PageRequest, total: u64) -> Paged<T> {
+        Paged {
+            items,
+            page: request.page,
+            per_page: request.per_page,
+            total,
+        }
+    }
+}

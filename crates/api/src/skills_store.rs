@@ -1,0 +1,76 @@
+//! Stored skills: the vocabulary's canonical skills (loaded as reference data) and the custom
+//! skills people typed that matched none of them, which are stored the first time they appear.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use domain::{NormalisedSkill, SkillCategory};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+
+use crate::entities::skill;
+use crate::store_support::insert_chunked;
+
+/// How a skill was recognised, as stored.
+pub fn kind_code(kind: domain::SkillMatchKind) -> &'static str {
+    match kind {
+        domain::SkillMatchKind::Exact => "exact",
+        domain::SkillMatchKind::Similar => "similar",
+        domain::SkillMatchKind::Custom => "custom",
+    }
+}
+
+/// The ids of these skills by their key, storing any custom skill not seen before.
+pub async fn ensure_skill_ids<'a, C: ConnectionTrait>(
+    db: &C,
+    skills: impl IntoIterator<Item = &'a NormalisedSkill>,
+) -> Result<HashMap<String, i32>, DbErr> {
+    let mut wanted: HashMap<String, &NormalisedSkill> = HashMap::new();
+    for s in skills {
+        wanted.entry(s.key()).or_insert(s);
+    }
+    if wanted.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let keys: Vec<String> = wanted.keys().cloned().collect();
+    let mut ids = find_ids(db, &keys).await?;
+    let mut missing: Vec<&String> = keys.iter().filter(|k| !ids.contains_key(*k)).collect();
+    if !missing.is_empty() {
+        missing.sort();
+        let now = Utc::now();
+        let rows = missing
+            .iter()
+            .map(|key| skill::ActiveModel {
+                name: Set(wanted[*key].skill.clone()),
+                folded_name: Set((*key).clone()),
+                category: Set(SkillCategory::Custom.code().to_owned()),
+                created_at: Set(now),
+                ..Default::default()
+            })
+            .collect();
+        // Another request may store the same custom skill at the same moment: keep theirs.
+        let keep_existing = OnConflict::column(skill::Column::FoldedName)
+            .do_nothing()
+            .to_owned();
+        insert_chunked(db, rows, Some(keep_existing)).await?;
+        ids = find_ids(db, &keys).await?;
+    }
+    Ok(ids)
+}
+
+async fn find_ids<C: ConnectionTrait>(
+    db: &C,
+    keys: &[String],
+) -> Result<HashMap<String, i32>, DbErr> {
+    let mut ids = HashMap::new();
+    for chunk in keys.chunks(1000) {
+        for s in skill::Entity::find()
+            .filter(skill::Column::FoldedName.is_in(chunk.iter().cloned()))
+            .all(db)
+            .await?
+        {
+            ids.insert(s.folded_name, s.id);
+        }
+    }
+    Ok(ids)
+}

@@ -1,0 +1,433 @@
+//! A staff record as entered (JSON body, or later an upload row), and the checks that turn it
+//! into a valid `domain::AtRiskStaff` or a list of every field that needs correcting.
+//! One set of rules for every way staff records enter the service.
+
+use chrono::NaiveDate;
+use domain::people::{HoursRange, required_text};
+use domain::{
+    AtRiskStaff, Band, CaseStatus, EmailAddress, Hours, Money, NormalisedSkill, Postcode,
+    PriorityTier, Registration, SkillVocabulary, StaffGroup, TravelLimit, Wte,
+};
+use serde::Deserialize;
+
+use crate::catalogue::Catalogue;
+use crate::error::FieldError;
+use crate::lenient;
+
+/// Every field of a staff record, each optional so that one check can report all that is
+/// missing or wrong at once. Field names are the API's.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffDraft {
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub trust: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub staff_number: Option<String>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub band: Option<String>,
+    pub staff_group: Option<String>,
+    pub job_title: Option<String>,
+    pub skills: Option<Vec<String>>,
+    pub registrations: Option<Vec<String>>,
+    pub base_site: Option<i64>,
+    pub home_postcode: Option<String>,
+    pub max_travel_minutes: Option<i64>,
+    pub hours_min: Option<f64>,
+    pub hours_max: Option<f64>,
+    pub lower_band_consent: Option<bool>,
+    pub priority_tier: Option<i64>,
+    pub redeployment_period_ends: Option<String>,
+    pub salary: Option<f64>,
+    pub wte: Option<f64>,
+    pub continuous_service_start: Option<String>,
+    pub date_of_birth: Option<String>,
+    pub status: Option<String>,
+}
+
+/// What the checks need to know beyond the draft.
+#[derive(Debug)]
+pub struct CheckContext<'a> {
+    pub catalogue: &'a Catalogue,
+    pub vocabulary: &'a SkillVocabulary,
+    pub similarity_threshold: f64,
+    pub default_max_travel_minutes: u32,
+    pub today: NaiveDate,
+}
+
+/// A staff record that passed every check, with the ids it refers to.
+#[derive(Debug, Clone)]
+pub struct ValidStaff {
+    pub trust_id: i32,
+    pub base_site_id: i32,
+    pub staff: AtRiskStaff,
+}
+
+/// The largest salary the service accepts, in pounds (well above the top of band 9).
+const MAX_SALARY: f64 = 300_000.0;
+pub const MAX_SKILLS: usize = 50;
+
+/// Collects field errors while reading a draft.
+struct Checker {
+    errors: Vec<FieldError>,
+}
+
+impl Checker {
+    fn fail(&mut self, field: &str, message: impl Into<String>) {
+        self.errors.push(FieldError::new(field, message));
+    }
+
+    fn required<'a>(&mut self, field: &str, value: &'a Option<String>) -> Option<&'a str> {
+        match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            Some(v) => Some(v),
+            None => {
+                self.fail(field, format!("{} is required", field.replace('_', " ")));
+                None
+            }
+        }
+    }
+
+    fn text(&mut self, field: &str, value: &Option<String>, max: usize) -> Option<String> {
+        let given = self.required(field, value)?;
+        required_text(&field.replace('_', " "), given, max)
+            .map_err(|e| self.fail(field, e.to_string()))
+            .ok()
+    }
+
+    fn date(&mut self, field: &str, value: &Option<String>, required: bool) -> Option<NaiveDate> {
+        let text = match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            Some(text) => text,
+            None => {
+                if required {
+                    self.fail(
+                        field,
+                        format!(
+                            "{} is required: give a date like 2027-03-31",
+                            field.replace('_', " ")
+                        ),
+                    );
+                }
+                return None;
+            }
+        };
+        parse_date(text).or_else(|| {
+            self.fail(field, format!("\"{text}\" is not a date: write it as YYYY-MM-DD (2027-03-31) or DD/MM/YYYY (31/03/2027)"));
+            None
+        })
+    }
+}
+
+/// Reads ISO dates (2027-03-31) and the UK form spreadsheets use (31/03/2027).
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
+        .ok()
+}
+
+/// Normalises every free-text skill, naming the first bad one.
+pub fn normalise_skills(
+    field: &str,
+    texts: &[String],
+    vocabulary: &SkillVocabulary,
+    threshold: f64,
+) -> Result<Vec<NormalisedSkill>, FieldError> {
+    if texts.len() > MAX_SKILLS {
+        return Err(FieldError::new(
+            field,
+            format!("give at most {MAX_SKILLS} skills"),
+        ));
+    }
+    let mut skills: Vec<NormalisedSkill> = Vec::with_capacity(texts.len());
+    for text in texts {
+        let skill = vocabulary
+            .normalise(text, threshold)
+            .map_err(|e| FieldError::new(field, e.to_string()))?;
+        // The same skill typed twice counts once.
+        if !skills.iter().any(|s| s.key() == skill.key()) {
+            skills.push(skill);
+        }
+    }
+    Ok(skills)
+}
+
+impl StaffDraft {
+    /// Puts `patch`'s given fields over this draft's.
+    pub fn overlay(mut self, patch: StaffDraft) -> StaffDraft {
+        macro_rules! take {
+            ($($field:ident),*) => { $( if patch.$field.is_some() { self.$field = patch.$field; } )* };
+        }
+        take!(
+            trust,
+            staff_number,
+            name,
+            email,
+            band,
+            staff_group,
+            job_title,
+            skills,
+            registrations,
+            base_site,
+            home_postcode,
+            max_travel_minutes,
+            hours_min,
+            hours_max,
+            lower_band_consent,
+            priority_tier,
+            redeployment_period_ends,
+            salary,
+            wte,
+            continuous_service_start,
+            date_of_birth,
+            status
+        );
+        self
+    }
+
+    /// Checks every field, returning the valid record or every problem found.
+    pub fn check(&self, context: &CheckContext<'_>) -> Result<ValidStaff, Vec<FieldError>> {
+        let mut c = Checker { errors: Vec::new() };
+        let trust = c.required("trust", &self.trust).and_then(|code| {
+            let found = context.catalogue.trust_by_code(code);
+            if found.is_none() {
+                c.fail(
+                    "trust",
+                    format!("no London trust has the ODS code \"{code}\""),
+                );
+            }
+            found
+        });
+        let staff_number = c.text("staff_number", &self.staff_number, 32);
+        let name = c.text("name", &self.name, 200);
+        let email = c.required("email", &self.email).and_then(|e| {
+            EmailAddress::parse(e)
+                .map_err(|err| c.fail("email", err.to_string()))
+                .ok()
+        });
+        let band = c.required("band", &self.band).and_then(|b| {
+            Band::parse(b)
+                .map_err(|err| c.fail("band", err.to_string()))
+                .ok()
+        });
+        let staff_group = c.required("staff_group", &self.staff_group).and_then(|g| {
+            StaffGroup::parse(g)
+                .map_err(|err| c.fail("staff_group", err.to_string()))
+                .ok()
+        });
+        let job_title = c.text("job_title", &self.job_title, 200);
+        let skills = normalise_skills(
+            "skills",
+            self.skills.as_deref().unwrap_or_default(),
+            context.vocabulary,
+            context.similarity_threshold,
+        )
+        .map_err(|e| c.errors.push(e))
+        .unwrap_or_default();
+        let mut registrations = Vec::new();
+        for text in self.registrations.as_deref().unwrap_or_default() {
+            match Registration::parse(text) {
+                Ok(r) if !registrations.contains(&r) => registrations.push(r),
+                Ok(_) => {}
+                Err(e) => c.fail("registrations", e.to_string()),
+            }
+        }
+        let site = match self.base_site {
+            None => {
+                c.fail(
+                    "base_site",
+                    "base site is required: give the id of a site from GET /api/v1/trusts",
+                );
+                None
+            }
+            Some(id) => {
+                let found = i32::try_from(id)
+                    .ok()
+                    .and_then(|id| context.catalogue.site(id));
+                match (found, trust) {
+                    (None, _) => {
+                        c.fail(
+                            "base_site",
+                            format!("there is no site with id {id}; see GET /api/v1/trusts"),
+                        );
+                        None
+                    }
+                    (Some(site), Some(trust)) if site.trust_id != trust.id => {
+                        c.fail(
+                            "base_site",
+                            format!("site {id} ({}) is not a site of {}", site.name, trust.name),
+                        );
+                        None
+                    }
+                    (Some(site), _) => Some(site),
+                }
+            }
+        };
+        let home_postcode = match self
+            .home_postcode
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            Some(text) => Postcode::parse(text)
+                .map_err(|e| c.fail("home_postcode", e.to_string()))
+                .ok(),
+            None => None,
+        };
+        let max_travel_minutes = self
+            .max_travel_minutes
+            .unwrap_or(i64::from(context.default_max_travel_minutes));
+        let max_travel = u32::try_from(max_travel_minutes)
+            .ok()
+            .and_then(|m| TravelLimit::new(m).ok())
+            .or_else(|| {
+                c.fail("max_travel_minutes", format!("{max_travel_minutes} minutes is not a travel limit: give from 1 to 240 minutes (60 is usual)"));
+                None
+            });
+        let (hours_min, hours_max) = match (self.hours_min, self.hours_max) {
+            (None, None) => (
+                domain::people::FULL_TIME_HOURS,
+                domain::people::FULL_TIME_HOURS,
+            ),
+            (Some(min), None) => (min, domain::people::FULL_TIME_HOURS.max(min)),
+            (None, Some(max)) => (max, max),
+            (Some(min), Some(max)) => (min, max),
+        };
+        let min = Hours::new(hours_min)
+            .map_err(|e| c.fail("hours_min", e.to_string()))
+            .ok();
+        let max = Hours::new(hours_max)
+            .map_err(|e| c.fail("hours_max", e.to_string()))
+            .ok();
+        let hours = match (min, max) {
+            (Some(min), Some(max)) => HoursRange::new(min, max)
+                .map_err(|e| c.fail("hours_min", e.to_string()))
+                .ok(),
+            _ => None,
+        };
+        let priority_tier = u8::try_from(self.priority_tier.unwrap_or(1))
+            .ok()
+            .and_then(|t| PriorityTier::new(t).ok())
+            .or_else(|| {
+                c.fail("priority_tier", "use 1 (organisational change), 2 (health or capability), 3 (end of a fixed-term contract that is a redundancy) or 4 (other)");
+                None
+            });
+        let period_ends = c.date(
+            "redeployment_period_ends",
+            &self.redeployment_period_ends,
+            true,
+        );
+        let service_start = c.date(
+            "continuous_service_start",
+            &self.continuous_service_start,
+            true,
+        );
+        if let Some(start) = service_start
+            && start > context.today
+        {
+            c.fail(
+                "continuous_service_start",
+                "continuous service cannot start in the future",
+            );
+        }
+        let date_of_birth = c.date("date_of_birth", &self.date_of_birth, false);
+        if let Some(born) = date_of_birth {
+            let age = domain::redundancy::completed_years(born, context.today);
+            if !(15..=80).contains(&age) {
+                c.fail(
+                    "date_of_birth",
+                    format!("{born} gives an age of {age}; check the year"),
+                );
+            }
+        }
+        let salary = match self.salary {
+            None => None,
+            Some(pounds) if pounds.is_finite() && pounds > 0.0 && pounds <= MAX_SALARY => {
+                Some(Money::from_pounds_f64(pounds))
+            }
+            Some(pounds) => {
+                c.fail("salary", format!("{pounds} is not an annual salary: give the whole-time-equivalent pounds a year, e.g. 42500"));
+                None
+            }
+        };
+        let wte = Wte::new(self.wte.unwrap_or(1.0))
+            .map_err(|e| c.fail("wte", e.to_string()))
+            .ok();
+        let status = match self.status.as_deref() {
+            None => Some(CaseStatus::Active),
+            Some(code) => CaseStatus::from_code(code).or_else(|| {
+                c.fail(
+                    "status",
+                    format!(
+                        "\"{code}\" is not a case status; use one of {}",
+                        CaseStatus::codes_list()
+                    ),
+                );
+                None
+            }),
+        };
+
+        match (
+            trust,
+            staff_number,
+            name,
+            email,
+            band,
+            staff_group,
+            job_title,
+            site,
+            max_travel,
+            hours,
+            priority_tier,
+            period_ends,
+            service_start,
+            wte,
+            status,
+        ) {
+            (
+                Some(trust),
+                Some(staff_number),
+                Some(name),
+                Some(email),
+                Some(band),
+                Some(staff_group),
+                Some(job_title),
+                Some(site),
+                Some(max_travel),
+                Some(hours),
+                Some(priority_tier),
+                Some(period_ends),
+                Some(service_start),
+                Some(wte),
+                Some(status),
+            ) if c.errors.is_empty() => Ok(ValidStaff {
+                trust_id: trust.id,
+                base_site_id: site.id,
+                staff: AtRiskStaff {
+                    trust: domain::OdsCode::parse(&trust.ods_code)
+                        .map_err(|e| vec![FieldError::new("trust", e.to_string())])?,
+                    staff_number,
+                    name,
+                    email,
+                    band,
+                    staff_group,
+                    job_title,
+                    skills,
+                    registrations,
+                    base_site: site.site_code.clone(),
+                    home_postcode,
+                    max_travel,
+                    hours,
+                    lower_band_consent: self.lower_band_consent.unwrap_or(false),
+                    priority_tier,
+                    redeployment_period_ends: period_ends,
+                    salary,
+                    wte,
+                    continuous_service_start: service_start,
+                    date_of_birth,
+                    status,
+                },
+            }),
+            _ => Err(c.errors),
+        }
+    }
+}
