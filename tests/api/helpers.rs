@@ -5,13 +5,16 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use api::audit::AuditActor;
+use api::entities::{site, trust};
 use api::users::{NewUser, create_user};
 use api::{AppState, CommandLine, Settings};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter,
+};
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -210,4 +213,43 @@ pub fn problem(reply: &Reply, status: StatusCode) -> String {
     );
     assert_eq!(reply.body["status"], status.as_u16());
     reply.body["detail"].as_str().unwrap_or_default().to_owned()
+}
+
+/// The id of a site of the trust with this ODS code.
+pub async fn site_of(app: &TestApp, ods: &str) -> i32 {
+    let trust = trust::Entity::find()
+        .filter(trust::Column::OdsCode.eq(ods))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    site::Entity::find()
+        .filter(site::Column::TrustId.eq(trust.id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+/// One signed-in person of each kind the tests need.
+pub struct People {
+    pub admin: String,
+    pub hr_kings: String,
+    pub hr_barts: String,
+    pub analyst: String,
+}
+
+pub async fn people(app: &TestApp) -> People {
+    app.user("admin@london.nhs.uk", "admin", None).await;
+    app.user("hr@kch.nhs.uk", "trust_hr", Some("RJZ")).await;
+    app.user("hr@bartshealth.nhs.uk", "trust_hr", Some("R1H"))
+        .await;
+    app.user("analyst@london.nhs.uk", "partnership", None).await;
+    People {
+        admin: app.sign_in("admin@london.nhs.uk").await,
+        hr_kings: app.sign_in("hr@kch.nhs.uk").await,
+        hr_barts: app.sign_in("hr@bartshealth.nhs.uk").await,
+        analyst: app.sign_in("analyst@london.nhs.uk").await,
+    }
 }

@@ -6,3 +6,4 @@ mod helpers;
 mod session;
 mod staff;
 mod trusts;
+mod vacancies;

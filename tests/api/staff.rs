@@ -1,26 +1,9 @@
-use api::entities::{audit_entry, site, staff, trust};
+use api::entities::{audit_entry, staff};
 use axum::http::{Method, StatusCode, header};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, problem};
-
-/// The id of a site of the trust with this ODS code.
-async fn site_of(app: &TestApp, ods: &str) -> i32 {
-    let trust = trust::Entity::find()
-        .filter(trust::Column::OdsCode.eq(ods))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    site::Entity::find()
-        .filter(site::Column::TrustId.eq(trust.id))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
+use crate::helpers::{TestApp, people, problem, site_of};
 
 /// A complete, valid registration for trust `ods`, with `changes` laid over it.
 async fn registration(app: &TestApp, ods: &str, staff_number: &str, changes: Value) -> Value {
@@ -51,27 +34,6 @@ async fn registration(app: &TestApp, ods: &str, staff_number: &str, changes: Val
         body[key] = value.clone();
     }
     body
-}
-
-struct People {
-    admin: String,
-    hr_kings: String,
-    hr_barts: String,
-    analyst: String,
-}
-
-async fn people(app: &TestApp) -> People {
-    app.user("admin@london.nhs.uk", "admin", None).await;
-    app.user("hr@kch.nhs.uk", "trust_hr", Some("RJZ")).await;
-    app.user("hr@bartshealth.nhs.uk", "trust_hr", Some("R1H"))
-        .await;
-    app.user("analyst@london.nhs.uk", "partnership", None).await;
-    People {
-        admin: app.sign_in("admin@london.nhs.uk").await,
-        hr_kings: app.sign_in("hr@kch.nhs.uk").await,
-        hr_barts: app.sign_in("hr@bartshealth.nhs.uk").await,
-        analyst: app.sign_in("analyst@london.nhs.uk").await,
-    }
 }
 
 async fn register(app: &TestApp, token: &str, body: Value) -> i64 {

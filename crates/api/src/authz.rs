@@ -21,7 +21,43 @@ pub enum StaffScope {
     Own(Option<i32>),
 }
 
+/// Which vacancies an actor may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VacancyScope {
+    /// Every trust's (admin).
+    All,
+    /// One trust's, whatever their status (trust HR).
+    Trust(i32),
+    /// Open vacancies only, of any trust (an at-risk staff member looking for work).
+    Open,
+}
+
 impl Actor {
+    /// The vacancies this actor may read.
+    pub fn vacancy_scope(&self) -> AppResult<VacancyScope> {
+        match (self.role, self.trust_id) {
+            (Role::Admin, _) => Ok(VacancyScope::All),
+            (Role::TrustHr, Some(trust)) => Ok(VacancyScope::Trust(trust)),
+            (Role::Staff, _) => Ok(VacancyScope::Open),
+            (Role::TrustHr, None) => Err(AppError::Forbidden(
+                "your trust HR account is not linked to a trust; ask an administrator to fix it"
+                    .to_owned(),
+            )),
+            (Role::Partnership, _) => Err(AppError::Forbidden(
+                "partnership accounts see aggregate reports only".to_owned(),
+            )),
+        }
+    }
+
+    /// Whether this actor may read a vacancy of trust `trust_id` with status `status`.
+    pub fn may_read_vacancy(&self, trust_id: i32, status: &str) -> AppResult<bool> {
+        Ok(match self.vacancy_scope()? {
+            VacancyScope::All => true,
+            VacancyScope::Trust(own) => own == trust_id,
+            VacancyScope::Open => status == domain::VacancyStatus::Open.code(),
+        })
+    }
+
     /// Refuses roles that may never do this, saying who may.
     pub fn require_role(&self, allowed: &[Role], what: &str) -> AppResult<()> {
         if allowed.contains(&self.role) {

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod authz;
 pub mod catalogue;
+pub mod checks;
 pub mod config;
 pub mod db;
 pub mod demo_store;
@@ -25,6 +26,7 @@ pub mod staff;
 mod store_support;
 pub mod tokens;
 pub mod users;
+pub mod vacancies;
 
 pub use config::{CommandLine, Settings};
 pub use server::{AppState, router};

@@ -14,7 +14,7 @@ use crate::staff::draft::CheckContext;
 
 use crate::config::Settings;
 use crate::error::AppError;
-use crate::routes::{health, session, staff, trusts};
+use crate::routes::{health, session, staff, trusts, vacancies};
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -79,6 +79,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/staff/{id}",
             get(staff::get_staff).patch(staff::update_staff),
+        )
+        .route(
+            "/vacancies",
+            get(vacancies::list_vacancies).post(vacancies::create_vacancy),
+        )
+        .route(
+            "/vacancies/{id}",
+            get(vacancies::get_vacancy).patch(vacancies::update_vacancy),
         );
     Router::new()
         .route("/healthz", get(health::get_healthz))

@@ -74,3 +74,17 @@ async fn find_ids<C: ConnectionTrait>(
     }
     Ok(ids)
 }
+
+/// Stored skills by id, for showing what each entered skill was taken as.
+pub async fn skills_by_id<C: ConnectionTrait>(
+    db: &C,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<HashMap<i32, skill::Model>, DbErr> {
+    Ok(skill::Entity::find()
+        .filter(skill::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect())
+}

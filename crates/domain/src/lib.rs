@@ -9,6 +9,7 @@ mod code_enum;
 
 pub mod access;
 pub mod band;
+pub mod calendar;
 pub mod geo;
 pub mod money;
 pub mod organisation;

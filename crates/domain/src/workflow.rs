@@ -53,6 +53,24 @@ pub struct TransitionError {
     pub allowed: Vec<&'static str>,
 }
 
+/// Checks a move against the list of statuses allowed to follow `from`.
+fn checked_move<S: Copy + PartialEq>(
+    from: S,
+    to: S,
+    next: &[S],
+    code: fn(S) -> &'static str,
+) -> Result<S, TransitionError> {
+    if next.contains(&to) {
+        Ok(to)
+    } else {
+        Err(TransitionError {
+            from: code(from),
+            to: code(to),
+            allowed: next.iter().map(|s| code(*s)).collect(),
+        })
+    }
+}
+
 impl MatchStatus {
     /// The statuses that may follow this one.
     pub fn next(self) -> &'static [MatchStatus] {
@@ -70,15 +88,7 @@ impl MatchStatus {
 
     /// Checks that `to` may follow `self`.
     pub fn transition(self, to: MatchStatus) -> Result<MatchStatus, TransitionError> {
-        if self.next().contains(&to) {
-            Ok(to)
-        } else {
-            Err(TransitionError {
-                from: self.code(),
-                to: to.code(),
-                allowed: self.next().iter().map(|s| s.code()).collect(),
-            })
-        }
+        checked_move(self, to, self.next(), MatchStatus::code)
     }
 
     /// Side exits must say why: a decline, a rejection, a failed trial, a withdrawal.
@@ -112,15 +122,7 @@ impl CaseStatus {
     }
 
     pub fn transition(self, to: CaseStatus) -> Result<CaseStatus, TransitionError> {
-        if self.next().contains(&to) {
-            Ok(to)
-        } else {
-            Err(TransitionError {
-                from: self.code(),
-                to: to.code(),
-                allowed: self.next().iter().map(|s| s.code()).collect(),
-            })
-        }
+        checked_move(self, to, self.next(), CaseStatus::code)
     }
 
     /// Only an active case is matched against vacancies.
@@ -129,9 +131,39 @@ impl CaseStatus {
     }
 }
 
+impl VacancyStatus {
+    /// The statuses that may follow this one; a vacancy closed by mistake can be reopened.
+    pub fn next(self) -> &'static [VacancyStatus] {
+        match self {
+            VacancyStatus::Open => &[VacancyStatus::Filled, VacancyStatus::Withdrawn],
+            VacancyStatus::Filled | VacancyStatus::Withdrawn => &[VacancyStatus::Open],
+        }
+    }
+
+    pub fn transition(self, to: VacancyStatus) -> Result<VacancyStatus, TransitionError> {
+        checked_move(self, to, self.next(), VacancyStatus::code)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_vacancy_closes_as_filled_or_withdrawn_and_can_be_reopened() {
+        assert_eq!(
+            VacancyStatus::Open.transition(VacancyStatus::Filled),
+            Ok(VacancyStatus::Filled)
+        );
+        assert_eq!(
+            VacancyStatus::Withdrawn.transition(VacancyStatus::Open),
+            Ok(VacancyStatus::Open)
+        );
+        let err = VacancyStatus::Filled
+            .transition(VacancyStatus::Withdrawn)
+            .unwrap_err();
+        assert_eq!(err.allowed, vec!["open"]);
+    }
 
     #[test]
     fn the_main_path_runs_from_suggested_to_redeployed() {

@@ -2,5 +2,7 @@
 
 pub mod health;
 pub mod session;
+pub mod shapes;
 pub mod staff;
 pub mod trusts;
+pub mod vacancies;

@@ -1,8 +1,7 @@
 //! `/api/v1/staff`: registering at-risk staff, reading, changing and listing their records.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{Band, CaseStatus, Role};
 use sea_orm::TransactionTrait;
@@ -15,6 +14,7 @@ use crate::entities::staff as staff_entity;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::paging::{PageRequest, Paged};
+use crate::routes::shapes::{SiteRef, SkillResponse, created, trust_code, trust_filter};
 use crate::server::AppState;
 use crate::staff::draft::{StaffDraft, ValidStaff};
 use crate::staff::store::{self, StaffFilter, StaffRecord};
@@ -29,24 +29,6 @@ const SELF_SERVICE_FIELDS: &[&str] = &[
     "hours_max",
     "lower_band_consent",
 ];
-
-#[derive(Debug, Serialize)]
-pub struct SkillResponse {
-    /// What was typed.
-    pub entered: String,
-    /// The canonical skill it was taken as (or the text itself, for a custom skill).
-    pub skill: String,
-    /// `exact`, `similar` or `custom`.
-    #[serde(rename = "match")]
-    pub match_kind: String,
-    pub confidence: f64,
-}
-
-#[derive(Debug, Serialize)]
-pub struct SiteRef {
-    pub id: i32,
-    pub name: String,
-}
 
 #[derive(Debug, Serialize)]
 pub struct StaffResponse {
@@ -91,13 +73,6 @@ pub struct StaffSummary {
     pub redeployment_period_ends: NaiveDate,
 }
 
-fn trust_code(catalogue: &Catalogue, trust_id: i32) -> String {
-    catalogue
-        .trust(trust_id)
-        .map(|t| t.ods_code.clone())
-        .unwrap_or_default()
-}
-
 fn respond(record: StaffRecord, catalogue: &Catalogue) -> StaffResponse {
     let r = record.row;
     StaffResponse {
@@ -112,11 +87,8 @@ fn respond(record: StaffRecord, catalogue: &Catalogue) -> StaffResponse {
         skills: record
             .skills
             .into_iter()
-            .map(|(held, skill)| SkillResponse {
-                entered: held.entered,
-                skill: skill.name,
-                match_kind: held.match_kind,
-                confidence: held.confidence,
+            .map(|(held, skill)| {
+                SkillResponse::new(held.entered, held.match_kind, held.confidence, skill)
             })
             .collect(),
         registrations: record.registrations,
@@ -236,12 +208,10 @@ pub async fn create_staff(
     let record = store::load(&state.db, id)
         .await?
         .ok_or(AppError::NotFound("staff record"))?;
-    let mut response =
-        (StatusCode::CREATED, axum::Json(respond(record, &catalogue))).into_response();
-    if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/staff/{id}")) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
+    Ok(created(
+        format!("/api/v1/staff/{id}"),
+        respond(record, &catalogue),
+    ))
 }
 
 pub async fn get_staff(
@@ -374,16 +344,10 @@ pub async fn list_staff(
     let page = PageRequest::new(query.page, query.per_page)?;
     let catalogue = Catalogue::load(&state.db).await?;
     let mut errors = Vec::new();
-    let mut filter = StaffFilter::default();
-    if let Some(code) = query.trust.as_deref().filter(|c| !c.trim().is_empty()) {
-        match catalogue.trust_by_code(code) {
-            Some(t) => filter.trust_id = Some(t.id),
-            None => errors.push(FieldError::new(
-                "trust",
-                format!("no London trust has the ODS code \"{code}\""),
-            )),
-        }
-    }
+    let mut filter = StaffFilter {
+        trust_id: trust_filter(&catalogue, query.trust.as_deref(), &mut errors),
+        ..StaffFilter::default()
+    };
     if let Some(status) = query.status.as_deref().filter(|s| !s.trim().is_empty()) {
         match CaseStatus::from_code(status) {
             Some(s) => filter.status = Some(s.code().to_owned()),

@@ -3,14 +3,15 @@
 //! One set of rules for every way staff records enter the service.
 
 use chrono::NaiveDate;
-use domain::people::{HoursRange, required_text};
+use domain::people::HoursRange;
 use domain::{
-    AtRiskStaff, Band, CaseStatus, EmailAddress, Hours, Money, NormalisedSkill, Postcode,
-    PriorityTier, Registration, SkillVocabulary, StaffGroup, TravelLimit, Wte,
+    AtRiskStaff, Band, CaseStatus, EmailAddress, Hours, Money, Postcode, PriorityTier,
+    Registration, SkillVocabulary, StaffGroup, TravelLimit, Wte,
 };
 use serde::Deserialize;
 
 use crate::catalogue::Catalogue;
+use crate::checks::{Checker, normalise_skills};
 use crate::error::FieldError;
 use crate::lenient;
 
@@ -66,90 +67,6 @@ pub struct ValidStaff {
 
 /// The largest salary the service accepts, in pounds (well above the top of band 9).
 const MAX_SALARY: f64 = 300_000.0;
-pub const MAX_SKILLS: usize = 50;
-
-/// Collects field errors while reading a draft.
-struct Checker {
-    errors: Vec<FieldError>,
-}
-
-impl Checker {
-    fn fail(&mut self, field: &str, message: impl Into<String>) {
-        self.errors.push(FieldError::new(field, message));
-    }
-
-    fn required<'a>(&mut self, field: &str, value: &'a Option<String>) -> Option<&'a str> {
-        match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-            Some(v) => Some(v),
-            None => {
-                self.fail(field, format!("{} is required", field.replace('_', " ")));
-                None
-            }
-        }
-    }
-
-    fn text(&mut self, field: &str, value: &Option<String>, max: usize) -> Option<String> {
-        let given = self.required(field, value)?;
-        required_text(&field.replace('_', " "), given, max)
-            .map_err(|e| self.fail(field, e.to_string()))
-            .ok()
-    }
-
-    fn date(&mut self, field: &str, value: &Option<String>, required: bool) -> Option<NaiveDate> {
-        let text = match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-            Some(text) => text,
-            None => {
-                if required {
-                    self.fail(
-                        field,
-                        format!(
-                            "{} is required: give a date like 2027-03-31",
-                            field.replace('_', " ")
-                        ),
-                    );
-                }
-                return None;
-            }
-        };
-        parse_date(text).or_else(|| {
-            self.fail(field, format!("\"{text}\" is not a date: write it as YYYY-MM-DD (2027-03-31) or DD/MM/YYYY (31/03/2027)"));
-            None
-        })
-    }
-}
-
-/// Reads ISO dates (2027-03-31) and the UK form spreadsheets use (31/03/2027).
-pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
-        .ok()
-}
-
-/// Normalises every free-text skill, naming the first bad one.
-pub fn normalise_skills(
-    field: &str,
-    texts: &[String],
-    vocabulary: &SkillVocabulary,
-    threshold: f64,
-) -> Result<Vec<NormalisedSkill>, FieldError> {
-    if texts.len() > MAX_SKILLS {
-        return Err(FieldError::new(
-            field,
-            format!("give at most {MAX_SKILLS} skills"),
-        ));
-    }
-    let mut skills: Vec<NormalisedSkill> = Vec::with_capacity(texts.len());
-    for text in texts {
-        let skill = vocabulary
-            .normalise(text, threshold)
-            .map_err(|e| FieldError::new(field, e.to_string()))?;
-        // The same skill typed twice counts once.
-        if !skills.iter().any(|s| s.key() == skill.key()) {
-            skills.push(skill);
-        }
-    }
-    Ok(skills)
-}
 
 impl StaffDraft {
     /// Puts `patch`'s given fields over this draft's.
@@ -186,7 +103,7 @@ impl StaffDraft {
 
     /// Checks every field, returning the valid record or every problem found.
     pub fn check(&self, context: &CheckContext<'_>) -> Result<ValidStaff, Vec<FieldError>> {
-        let mut c = Checker { errors: Vec::new() };
+        let mut c = Checker::default();
         let trust = c.required("trust", &self.trust).and_then(|code| {
             let found = context.catalogue.trust_by_code(code);
             if found.is_none() {

@@ -11,7 +11,7 @@ use crate::authz::StaffScope;
 use crate::catalogue::Catalogue;
 use crate::entities::{skill, staff, staff_registration, staff_skill};
 use crate::paging::PageRequest;
-use crate::skills_store::{ensure_skill_ids, kind_code};
+use crate::skills_store::{ensure_skill_ids, kind_code, skills_by_id};
 use crate::staff::draft::{StaffDraft, ValidStaff};
 use crate::store_support::insert_chunked;
 
@@ -142,13 +142,7 @@ pub async fn load<C: ConnectionTrait>(db: &C, id: i32) -> Result<Option<StaffRec
         .filter(staff_skill::Column::StaffId.eq(id))
         .all(db)
         .await?;
-    let named: std::collections::HashMap<i32, skill::Model> = skill::Entity::find()
-        .filter(skill::Column::Id.is_in(held.iter().map(|h| h.skill_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s))
-        .collect();
+    let named = skills_by_id(db, held.iter().map(|h| h.skill_id)).await?;
     let mut skills: Vec<(staff_skill::Model, skill::Model)> = held
         .into_iter()
         .filter_map(|h| named.get(&h.skill_id).cloned().map(|s| (h, s)))
