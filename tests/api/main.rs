@@ -6,4 +6,5 @@ mod helpers;
 mod session;
 mod staff;
 mod trusts;
+mod uploads;
 mod vacancies;

@@ -5,6 +5,8 @@
 use chrono::Utc;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 
+use crate::store_support::insert_chunked;
+
 use crate::entities::audit_entry;
 
 /// Who acted: a signed-in person, or the service itself (start-up, imports run from the CLI).
@@ -49,4 +51,30 @@ pub async fn record<C: ConnectionTrait>(
         .exec_without_returning(db)
         .await?;
     Ok(())
+}
+
+/// Records one action per record in as few statements as possible (for uploads).
+pub async fn record_many<'a, C: ConnectionTrait>(
+    db: &C,
+    actor: &AuditActor,
+    entity: &str,
+    actions: impl IntoIterator<Item = (i32, &'a str)>,
+    detail: &str,
+) -> Result<(), DbErr> {
+    let at = Utc::now();
+    let rows: Vec<audit_entry::ActiveModel> = actions
+        .into_iter()
+        .map(|(id, action)| audit_entry::ActiveModel {
+            at: Set(at),
+            user_id: Set(actor.user_id),
+            actor: Set(actor.label.clone()),
+            action: Set(action.to_owned()),
+            entity: Set(entity.to_owned()),
+            entity_id: Set(Some(id.to_string())),
+            detail: Set(Some(detail.to_owned())),
+            ip: Set(actor.ip.clone()),
+            ..Default::default()
+        })
+        .collect();
+    insert_chunked(db, rows, None).await
 }

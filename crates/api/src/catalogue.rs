@@ -44,4 +44,22 @@ impl Catalogue {
     pub fn site(&self, id: i32) -> Option<&site::Model> {
         self.sites.get(&id)
     }
+
+    /// A site of trust `trust_id` named by its id, its site code or its name (any case), as
+    /// people write sites in spreadsheets.
+    pub fn find_site(&self, trust_id: Option<i32>, text: &str) -> Option<&site::Model> {
+        let text = text.trim();
+        if let Ok(id) = text.parse::<i32>()
+            && let Some(site) = self.site(id)
+        {
+            return Some(site);
+        }
+        let folded = domain::fold(text);
+        let mut candidates = self
+            .sites
+            .values()
+            .filter(|s| trust_id.is_none_or(|t| s.trust_id == t));
+        candidates
+            .find(|s| s.site_code.eq_ignore_ascii_case(text) || domain::fold(&s.name) == folded)
+    }
 }

@@ -24,6 +24,15 @@ pub struct Settings {
     pub reports: ReportSettings,
     pub auth: AuthSettings,
     pub demo: DemoSettings,
+    pub uploads: UploadSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct UploadSettings {
+    /// The largest file accepted, in bytes.
+    pub max_bytes: usize,
+    /// The most data rows one file may hold.
+    pub max_rows: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -111,12 +111,17 @@ pub async fn load_demo(
             .ok_or_else(|| DemoLoadError::UnknownReference(format!("site {code}")))
     };
 
-    let every_skill = data.staff.iter().flat_map(|s| s.skills.iter()).chain(
-        data.vacancies
-            .iter()
-            .flat_map(|v| v.essential_skills.iter().chain(&v.desirable_skills)),
-    );
-    let mut skills = ensure_skill_ids(&txn, every_skill).await?;
+    let every_skill: Vec<&NormalisedSkill> = data
+        .staff
+        .iter()
+        .flat_map(|s| s.skills.iter())
+        .chain(
+            data.vacancies
+                .iter()
+                .flat_map(|v| v.essential_skills.iter().chain(&v.desirable_skills)),
+        )
+        .collect();
+    let mut skills = ensure_skill_ids(&txn, &every_skill).await?;
 
     for batch in data.staff.chunks(BATCH) {
         let mut rows = Vec::with_capacity(batch.len());

@@ -47,6 +47,12 @@ pub enum AppError {
     /// 409: the request conflicts with the current state.
     #[error("{0}")]
     Conflict(String),
+    /// 413: the request body is larger than the service accepts.
+    #[error("{0}")]
+    TooLarge(String),
+    /// 422: an uploaded file cannot be read at all (not UTF-8, not a workbook, no header).
+    #[error("{0}")]
+    UnreadableFile(String),
     /// 429: too many attempts; the caller may try again after this many seconds.
     #[error("{detail}")]
     TooManyAttempts {
@@ -101,6 +107,8 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnreadableFile(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -114,6 +122,8 @@ impl AppError {
             AppError::Forbidden(_) => "You cannot do this",
             AppError::NotFound(_) => "Not found",
             AppError::Conflict(_) => "This conflicts with what is already recorded",
+            AppError::TooLarge(_) => "The upload is too large",
+            AppError::UnreadableFile(_) => "The file could not be read",
             AppError::TooManyAttempts { .. } => "Too many attempts",
             AppError::Internal(_) => "Something went wrong on our side",
         }

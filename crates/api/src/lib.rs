@@ -15,6 +15,7 @@ pub mod demo_store;
 pub mod entities;
 pub mod error;
 pub mod extract;
+pub mod import;
 mod lenient;
 pub mod paging;
 pub mod passwords;

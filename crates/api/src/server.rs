@@ -14,7 +14,7 @@ use crate::staff::draft::CheckContext;
 
 use crate::config::Settings;
 use crate::error::AppError;
-use crate::routes::{health, session, staff, trusts, vacancies};
+use crate::routes::{health, imports, session, staff, trusts, vacancies};
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -83,6 +83,12 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/vacancies",
             get(vacancies::list_vacancies).post(vacancies::create_vacancy),
+        )
+        // Uploads read their body with their own limit ([uploads] max_bytes), answering 413 past it.
+        .route(
+            "/vacancies/import",
+            axum::routing::post(imports::import_vacancies)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route(
             "/vacancies/{id}",

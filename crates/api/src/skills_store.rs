@@ -21,12 +21,12 @@ pub fn kind_code(kind: domain::SkillMatchKind) -> &'static str {
 }
 
 /// The ids of these skills by their key, storing any custom skill not seen before.
-pub async fn ensure_skill_ids<'a, C: ConnectionTrait>(
+pub async fn ensure_skill_ids<C: ConnectionTrait>(
     db: &C,
-    skills: impl IntoIterator<Item = &'a NormalisedSkill>,
+    skills: &[&NormalisedSkill],
 ) -> Result<HashMap<String, i32>, DbErr> {
     let mut wanted: HashMap<String, &NormalisedSkill> = HashMap::new();
-    for s in skills {
+    for s in skills.iter().copied() {
         wanted.entry(s.key()).or_insert(s);
     }
     if wanted.is_empty() {

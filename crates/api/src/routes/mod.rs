@@ -1,6 +1,7 @@
 //! HTTP handlers, one module per resource, named verb_noun. `server::router` puts them together.
 
 pub mod health;
+pub mod imports;
 pub mod session;
 pub mod shapes;
 pub mod staff;

@@ -133,12 +133,6 @@ pub async fn create_vacancy(
         .check(&state.check_context(&catalogue, today), today)
         .map_err(AppError::Invalid)?;
     let mut errors = Vec::new();
-    if valid.vacancy.closing_date < today {
-        errors.push(FieldError::new(
-            "closing_date",
-            "the closing date has passed: give today or a later date",
-        ));
-    }
     if valid.vacancy.status != VacancyStatus::Open {
         errors.push(FieldError::new(
             "status",

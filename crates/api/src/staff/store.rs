@@ -62,7 +62,8 @@ async fn write_children<C: ConnectionTrait>(
         .filter(staff_registration::Column::StaffId.eq(id))
         .exec(db)
         .await?;
-    let ids = ensure_skill_ids(db, &valid.staff.skills).await?;
+    let held: Vec<&domain::NormalisedSkill> = valid.staff.skills.iter().collect();
+    let ids = ensure_skill_ids(db, &held).await?;
     let skills = valid
         .staff
         .skills

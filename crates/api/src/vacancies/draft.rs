@@ -206,13 +206,11 @@ impl VacancyDraft {
             }),
         };
         if let (Some(closing), Some(VacancyStatus::Open)) = (closing_date, status)
-            && closing < posted_on
+            && closing < context.today
         {
             c.fail(
                 "closing_date",
-                format!(
-                    "the closing date {closing} is before the vacancy was posted ({posted_on})"
-                ),
+                "this closing date has passed: give today or a later date, or mark the vacancy filled or withdrawn",
             );
         }
         match (

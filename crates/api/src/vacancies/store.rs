@@ -1,6 +1,7 @@
 //! Reading and writing vacancies with their essential and desirable skills.
 
 use chrono::{DateTime, Utc};
+use domain::NormalisedSkill;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr,
     EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -37,32 +38,46 @@ fn columns(valid: &ValidVacancy, row: &mut vacancy::ActiveModel) {
     row.posted_on = Set(v.posted_on);
 }
 
+/// Replaces the skills of each (vacancy id, vacancy) pair, in as few statements as possible.
 async fn write_skills<C: ConnectionTrait>(
     db: &C,
-    id: i32,
-    valid: &ValidVacancy,
+    vacancies: &[(i32, &ValidVacancy)],
 ) -> Result<(), DbErr> {
-    vacancy_skill::Entity::delete_many()
-        .filter(vacancy_skill::Column::VacancyId.eq(id))
-        .exec(db)
-        .await?;
-    let v = &valid.vacancy;
-    let ids = ensure_skill_ids(db, v.essential_skills.iter().chain(&v.desirable_skills)).await?;
-    let tagged = v
-        .essential_skills
+    let ids: Vec<i32> = vacancies.iter().map(|(id, _)| *id).collect();
+    for chunk in ids.chunks(1000) {
+        vacancy_skill::Entity::delete_many()
+            .filter(vacancy_skill::Column::VacancyId.is_in(chunk.iter().copied()))
+            .exec(db)
+            .await?;
+    }
+    let every_skill: Vec<&NormalisedSkill> = vacancies
         .iter()
-        .map(|s| (s, true))
-        .chain(v.desirable_skills.iter().map(|s| (s, false)));
-    let rows = tagged
-        .map(|(s, essential)| vacancy_skill::ActiveModel {
-            vacancy_id: Set(id),
-            skill_id: Set(ids[&s.key()]),
+        .flat_map(|(_, valid)| {
+            valid
+                .vacancy
+                .essential_skills
+                .iter()
+                .chain(&valid.vacancy.desirable_skills)
+        })
+        .collect();
+    let skill_ids = ensure_skill_ids(db, &every_skill).await?;
+    let mut rows = Vec::new();
+    for (id, valid) in vacancies {
+        let v = &valid.vacancy;
+        let tagged = v
+            .essential_skills
+            .iter()
+            .map(|s| (s, true))
+            .chain(v.desirable_skills.iter().map(|s| (s, false)));
+        rows.extend(tagged.map(|(s, essential)| vacancy_skill::ActiveModel {
+            vacancy_id: Set(*id),
+            skill_id: Set(skill_ids[&s.key()]),
             essential: Set(essential),
             entered: Set(s.entered.clone()),
             match_kind: Set(kind_code(s.kind).to_owned()),
             confidence: Set(s.confidence),
-        })
-        .collect();
+        }));
+    }
     insert_chunked(db, rows, None).await
 }
 
@@ -78,20 +93,64 @@ pub async fn find_by_reference<C: ConnectionTrait>(
         .await
 }
 
+/// Stores new vacancies (in as few statements as possible) and returns their ids, in order.
+pub async fn insert_many<C: ConnectionTrait>(
+    db: &C,
+    valids: &[&ValidVacancy],
+    now: DateTime<Utc>,
+) -> Result<Vec<i32>, DbErr> {
+    if valids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = valids
+        .iter()
+        .map(|valid| {
+            let mut row = vacancy::ActiveModel {
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            };
+            columns(valid, &mut row);
+            row
+        })
+        .collect();
+    insert_chunked(db, rows, None).await?;
+    // Read the new ids back by each vacancy's natural key (trust and reference).
+    let mut ids_by_key = std::collections::HashMap::new();
+    let references: Vec<String> = valids.iter().map(|v| v.vacancy.reference.clone()).collect();
+    for chunk in references.chunks(1000) {
+        for row in vacancy::Entity::find()
+            .filter(vacancy::Column::Reference.is_in(chunk.iter().cloned()))
+            .all(db)
+            .await?
+        {
+            ids_by_key.insert((row.trust_id, row.reference), row.id);
+        }
+    }
+    let ids: Vec<i32> = valids
+        .iter()
+        .map(|v| {
+            ids_by_key
+                .get(&(v.trust_id, v.vacancy.reference.clone()))
+                .copied()
+        })
+        .collect::<Option<Vec<i32>>>()
+        .ok_or_else(|| DbErr::Custom("a new vacancy could not be read back".to_owned()))?;
+    let pairs: Vec<(i32, &ValidVacancy)> =
+        ids.iter().copied().zip(valids.iter().copied()).collect();
+    write_skills(db, &pairs).await?;
+    Ok(ids)
+}
+
 pub async fn insert<C: ConnectionTrait>(
     db: &C,
     valid: &ValidVacancy,
     now: DateTime<Utc>,
 ) -> Result<i32, DbErr> {
-    let mut row = vacancy::ActiveModel {
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    };
-    columns(valid, &mut row);
-    let id = vacancy::Entity::insert(row).exec(db).await?.last_insert_id;
-    write_skills(db, id, valid).await?;
-    Ok(id)
+    let ids = insert_many(db, &[valid], now).await?;
+    ids.first()
+        .copied()
+        .ok_or_else(|| DbErr::Custom("the new vacancy could not be read back".to_owned()))
 }
 
 pub async fn update<C: ConnectionTrait>(
@@ -105,28 +164,54 @@ pub async fn update<C: ConnectionTrait>(
     columns(valid, &mut row);
     row.updated_at = Set(now);
     row.update(db).await?;
-    write_skills(db, id, valid).await
+    write_skills(db, &[(id, valid)]).await
+}
+
+/// Reads many vacancies' skills in a few queries.
+pub async fn load_many<C: ConnectionTrait>(
+    db: &C,
+    rows: Vec<vacancy::Model>,
+) -> Result<Vec<VacancyRecord>, DbErr> {
+    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+    let mut wanted: Vec<vacancy_skill::Model> = Vec::new();
+    for chunk in ids.chunks(1000) {
+        wanted.extend(
+            vacancy_skill::Entity::find()
+                .filter(vacancy_skill::Column::VacancyId.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?,
+        );
+    }
+    let named = skills_by_id(db, wanted.iter().map(|w| w.skill_id)).await?;
+    let mut by_vacancy: std::collections::HashMap<i32, Vec<(vacancy_skill::Model, skill::Model)>> =
+        Default::default();
+    for w in wanted {
+        if let Some(s) = named.get(&w.skill_id) {
+            by_vacancy
+                .entry(w.vacancy_id)
+                .or_default()
+                .push((w, s.clone()));
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let mut skills = by_vacancy.remove(&row.id).unwrap_or_default();
+            skills.sort_by(|a, b| {
+                b.0.essential
+                    .cmp(&a.0.essential)
+                    .then(a.1.name.cmp(&b.1.name))
+            });
+            VacancyRecord { row, skills }
+        })
+        .collect())
 }
 
 pub async fn load<C: ConnectionTrait>(db: &C, id: i32) -> Result<Option<VacancyRecord>, DbErr> {
     let Some(row) = vacancy::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
-    let wanted = vacancy_skill::Entity::find()
-        .filter(vacancy_skill::Column::VacancyId.eq(id))
-        .all(db)
-        .await?;
-    let named = skills_by_id(db, wanted.iter().map(|w| w.skill_id)).await?;
-    let mut skills: Vec<(vacancy_skill::Model, skill::Model)> = wanted
-        .into_iter()
-        .filter_map(|w| named.get(&w.skill_id).cloned().map(|s| (w, s)))
-        .collect();
-    skills.sort_by(|a, b| {
-        b.0.essential
-            .cmp(&a.0.essential)
-            .then(a.1.name.cmp(&b.1.name))
-    });
-    Ok(Some(VacancyRecord { row, skills }))
+    Ok(load_many(db, vec![row]).await?.pop())
 }
 
 impl VacancyRecord {

@@ -1,0 +1,81 @@
+//! `POST /api/v1/vacancies/import` (and, alongside it, staff): bulk upload of a CSV or XLSX file,
+//! all or nothing, with `?dry_run=true` to check a file without writing it.
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use domain::Role;
+use serde::Deserialize;
+
+use crate::auth::Actor;
+use crate::error::{AppError, AppResult};
+use crate::extract::ApiQuery;
+use crate::import::table::read_table;
+use crate::import::{ImportOptions, ImportReport, vacancies};
+use crate::server::AppState;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportQuery {
+    /// Check the file and report, writing nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// The trust (ODS code) of rows without a Trust column; trust HR default to their own.
+    pub trust: Option<String>,
+}
+
+/// Reads the whole body, refusing it as soon as it passes `limit` bytes.
+async fn read_body(body: Body, limit: usize) -> AppResult<Vec<u8>> {
+    axum::body::to_bytes(body, limit).await.map(|b| b.to_vec()).map_err(|_| {
+        AppError::TooLarge(format!(
+            "the file is larger than {} MB, the most one upload accepts: split it into smaller files",
+            limit / 1_000_000
+        ))
+    })
+}
+
+fn options(actor: &Actor, query: &ImportQuery) -> ImportOptions {
+    ImportOptions {
+        dry_run: query.dry_run,
+        default_trust: query.trust.clone().or_else(|| actor.trust.clone()),
+        allowed_trusts: match actor.role {
+            Role::Admin => None,
+            _ => Some(actor.trust_id.into_iter().collect()),
+        },
+        audit: actor.audit(),
+    }
+}
+
+/// 200 with what was done (or would be, on a dry run); 422 with every row's problems when any
+/// row is bad, in which case nothing was written.
+fn answer(report: ImportReport) -> Response {
+    let status = if report.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    (status, axum::Json(report)).into_response()
+}
+
+pub async fn import_vacancies(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiQuery(query): ApiQuery<ImportQuery>,
+    body: Body,
+) -> AppResult<Response> {
+    actor.require_role(&[Role::TrustHr, Role::Admin], "Uploading vacancies")?;
+    let bytes = read_body(body, state.settings.uploads.max_bytes).await?;
+    let table = read_table(&bytes, state.settings.uploads.max_rows)
+        .map_err(|e| AppError::UnreadableFile(e.to_string()))?;
+    let report = vacancies::import(
+        &state.db,
+        &state.settings,
+        &state.vocabulary,
+        &table,
+        &options(&actor, &query),
+        &|_| {},
+    )
+    .await?;
+    Ok(answer(report))
+}
