@@ -56,6 +56,20 @@ enum Command {
         #[arg(long, conflicts_with = "down")]
         status: bool,
     },
+    /// Upload vacancies or at-risk staff from a CSV or XLSX file: all rows or none.
+    Import {
+        /// What the file holds.
+        #[arg(value_enum)]
+        kind: ImportKind,
+        /// The CSV (UTF-8) or XLSX file.
+        file: PathBuf,
+        /// ODS code of the trust for rows without a Trust column.
+        #[arg(long)]
+        trust: Option<String>,
+        /// Check the file and report, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Manage the people who sign in.
     User {
         #[command(subcommand)]
@@ -76,6 +90,12 @@ enum Command {
         #[arg(long)]
         today: Option<NaiveDate>,
     },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ImportKind {
+    Vacancies,
+    Staff,
 }
 
 #[derive(Debug, Subcommand)]
@@ -124,6 +144,12 @@ async fn main() -> Result<()> {
             steps,
             status,
         } => migrate(settings, down, steps, status).await,
+        Command::Import {
+            kind,
+            file,
+            trust,
+            dry_run,
+        } => import(settings, kind, file, trust, dry_run).await,
         Command::User {
             command:
                 UserCommand::Add {
@@ -301,6 +327,91 @@ async fn migrate(settings: Settings, down: bool, steps: Option<u32>, status: boo
         println!("database is up to date");
     }
     Ok(())
+}
+
+async fn import(
+    settings: Settings,
+    kind: ImportKind,
+    file: PathBuf,
+    trust: Option<String>,
+    dry_run: bool,
+) -> Result<()> {
+    use api::import::run::run;
+    let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    let table = api::import::table::read_table(&bytes, settings.uploads.max_rows)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let db = open(&settings).await?;
+    prepare(&db).await?;
+    let vocabulary = ReferenceData::london()?.vocabulary;
+    let options = api::import::ImportOptions {
+        dry_run,
+        default_trust: trust,
+        allowed_trusts: None,
+        audit: api::audit::AuditActor::system("redeploy import"),
+    };
+    let bar = ProgressBar::new(table.rows.len() as u64).with_message("checking rows");
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let progress = |done: usize| bar.set_position(done as u64);
+    let report = match kind {
+        ImportKind::Vacancies => {
+            run::<api::import::vacancies::Vacancies>(
+                &db,
+                &settings,
+                &vocabulary,
+                &table,
+                &options,
+                &progress,
+            )
+            .await
+        }
+        ImportKind::Staff => {
+            run::<api::import::staff::Staff>(
+                &db,
+                &settings,
+                &vocabulary,
+                &table,
+                &options,
+                &progress,
+            )
+            .await
+        }
+    }
+    .map_err(|e| anyhow::anyhow!("the upload failed: {e}"))?;
+    bar.finish_and_clear();
+    if !report.ignored_columns.is_empty() {
+        println!("ignored columns: {}", report.ignored_columns.join(", "));
+    }
+    if report.errors.is_empty() {
+        let verb = if dry_run { "would be" } else { "were" };
+        println!(
+            "{} rows checked: {} {verb} created, {} {verb} updated, {} unchanged{}",
+            table.rows.len(),
+            report.created,
+            report.updated,
+            report.unchanged,
+            if dry_run {
+                " (dry run: nothing written)"
+            } else {
+                ""
+            }
+        );
+        Ok(())
+    } else {
+        for error in &report.errors {
+            eprintln!(
+                "row {}, {}: {} (\"{}\")",
+                error.row, error.column, error.message, error.value
+            );
+        }
+        anyhow::bail!(
+            "{} problem(s) found; nothing was written",
+            report.errors.len()
+        )
+    }
 }
 
 async fn add_user(

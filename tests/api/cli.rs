@@ -94,3 +94,63 @@ async fn user_add_with_bad_details_says_what_to_fix_and_creates_nothing() {
     assert!(user::Entity::find().all(&app.db).await.unwrap().is_empty());
     app.finish().await;
 }
+
+fn redeploy_import(url: &str, args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_redeploy"))
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .args(["--database-url", url, "import"])
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn import_from_the_command_line_writes_all_rows_or_none() {
+    let app = TestApp::new().await;
+    let folder = tempfile::tempdir().unwrap();
+    let good = folder.path().join("vacancies.csv");
+    let header = "Job reference,Job title,Band,Staff group,Site,Hours,Closing date,Essential skills,Contact email,Notes";
+    let rows: Vec<String> = (0..40)
+        .map(|n| format!("CLI-{n},Porter,2,Estates and Ancillary,RJZ01,37.5,2099-06-30,Portering,estates@kch.nhs.uk,night shifts"))
+        .collect();
+    std::fs::write(&good, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+    let path = good.to_str().unwrap();
+
+    let (ok, stdout, stderr) = redeploy_import(
+        &app.url,
+        &["vacancies", path, "--trust", "RJZ", "--dry-run"],
+    );
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("40 would be created"), "{stdout}");
+    assert!(stdout.contains("ignored columns: Notes"), "{stdout}");
+    let (ok, stdout, _) = redeploy_import(&app.url, &["vacancies", path, "--trust", "RJZ"]);
+    assert!(ok);
+    assert!(stdout.contains("40 were created"), "{stdout}");
+    let (_, stdout, _) = redeploy_import(&app.url, &["vacancies", path, "--trust", "RJZ"]);
+    assert!(
+        stdout.contains("0 were created, 0 were updated, 40 unchanged"),
+        "{stdout}"
+    );
+
+    let bad = folder.path().join("bad.csv");
+    std::fs::write(&bad, format!("{header}\nCLI-99,Porter,10,Estates and Ancillary,RJZ01,37.5,2099-06-30,Portering,estates@kch.nhs.uk,\n")).unwrap();
+    let (ok, _, stderr) = redeploy_import(
+        &app.url,
+        &["vacancies", bad.to_str().unwrap(), "--trust", "RJZ"],
+    );
+    assert!(!ok);
+    assert!(stderr.contains("row 2, Band:"), "{stderr}");
+    assert!(stderr.contains("nothing was written"));
+    let listed = api::entities::vacancy::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 40);
+    app.finish().await;
+}

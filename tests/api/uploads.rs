@@ -304,3 +304,88 @@ async fn malformed_files_get_a_clear_4xx_and_the_service_keeps_serving() {
     assert_eq!(stored(&app).await, 1);
     app.finish().await;
 }
+
+const STAFF_HEADER: &str = "Staff number,Full name,Email,Pay band,Staff group,Job title,Skills,Registration,Base site,Home postcode,Lower band consent,Redeployment period ends,Continuous service date,Salary";
+
+fn staff_row(n: usize) -> String {
+    format!(
+        "{:08},Person {n},person.{n}@nhs.net,{},Administrative and Clerical,Medical Secretary,\"audio typing; Minute taking\",,RJZ01,SE5 8AZ,yes,31/03/2099,01/09/2010,\"£28,500\"",
+        10_000_000 + n,
+        ["3", "4", "5"][n % 3]
+    )
+}
+
+async fn upload_staff(app: &TestApp, token: &str, query: &str, rows: Vec<String>) -> Reply {
+    let mut text = String::from(STAFF_HEADER);
+    for row in rows {
+        text.push('\n');
+        text.push_str(&row);
+    }
+    let request = Request::post(format!("/api/v1/staff/import{query}"))
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "text/csv")
+        .body(Body::from(text))
+        .unwrap();
+    app.send(request).await
+}
+
+#[tokio::test]
+async fn at_risk_staff_upload_by_the_same_rules_and_a_second_upload_creates_nothing() {
+    let (app, p) = setup().await;
+    let rows: Vec<String> = (0..300).map(staff_row).collect();
+    let reply = upload_staff(&app, &p.hr_kings, "", rows.clone()).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.body["created"], 300);
+    let listed = app
+        .call(
+            axum::http::Method::GET,
+            "/api/v1/staff?per_page=1",
+            Some(&p.hr_kings),
+            None,
+        )
+        .await;
+    assert_eq!(listed.body["total"], 300);
+    let id = listed.body["items"][0]["id"].as_i64().unwrap();
+    let record = app
+        .call(
+            axum::http::Method::GET,
+            &format!("/api/v1/staff/{id}"),
+            Some(&p.hr_kings),
+            None,
+        )
+        .await;
+    assert_eq!(record.body["salary"], 28500.0);
+    assert_eq!(record.body["lower_band_consent"], true);
+    assert_eq!(record.body["skills"][0]["skill"], "Medical secretary");
+
+    let again = upload_staff(&app, &p.hr_kings, "", rows).await;
+    assert_eq!(
+        (
+            again.body["created"].as_u64(),
+            again.body["unchanged"].as_u64()
+        ),
+        (Some(0), Some(300)),
+        "{}",
+        again.body
+    );
+
+    let mut bad: Vec<String> = (0..3).map(staff_row).collect();
+    bad[1] = bad[1]
+        .replace(",yes,", ",perhaps,")
+        .replace("SE5 8AZ", "SE5");
+    let reply = upload_staff(&app, &p.hr_kings, "?dry_run=true", bad).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let found: Vec<(u64, &str)> = reply.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["row"].as_u64().unwrap(), e["column"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        found,
+        [(3, "Lower band consent"), (3, "Home postcode")],
+        "{}",
+        reply.body
+    );
+    app.finish().await;
+}

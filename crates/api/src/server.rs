@@ -86,6 +86,11 @@ pub fn router(state: AppState) -> Router {
         )
         // Uploads read their body with their own limit ([uploads] max_bytes), answering 413 past it.
         .route(
+            "/staff/import",
+            axum::routing::post(imports::import_staff)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
             "/vacancies/import",
             axum::routing::post(imports::import_vacancies)
                 .layer(axum::extract::DefaultBodyLimit::disable()),

@@ -6,6 +6,8 @@
 //! of it is written in one transaction. Rows are matched to what is stored by trust and
 //! vacancy reference (or staff number), so uploading the same file twice changes nothing.
 
+pub mod run;
+pub mod staff;
 pub mod table;
 pub mod vacancies;
 
@@ -13,6 +15,7 @@ use serde::Serialize;
 
 use crate::audit::AuditActor;
 use crate::error::FieldError;
+use crate::staff::draft::CheckContext;
 use table::{Columns, RowError};
 
 /// Who is uploading and what they may touch.
@@ -86,6 +89,74 @@ fn number(
                 column: columns.header(field),
                 value: text.to_owned(),
                 message: "this should be a number".to_owned(),
+            });
+            None
+        }
+    }
+}
+
+/// Reads the site cell (an id, site code or name of the row's trust), recording a problem when
+/// no site matches.
+pub(crate) fn site_cell(
+    row: usize,
+    cells: &[String],
+    columns: &Columns,
+    field: &str,
+    context: &CheckContext<'_>,
+    trust: Option<&str>,
+    errors: &mut Vec<RowError>,
+) -> Option<i64> {
+    let text = columns.get(cells, field)?;
+    let trust_id = trust
+        .and_then(|code| context.catalogue.trust_by_code(code))
+        .map(|t| t.id);
+    match context.catalogue.find_site(trust_id, text) {
+        Some(site) => Some(i64::from(site.id)),
+        None => {
+            errors.push(RowError {
+                row,
+                column: columns.header(field),
+                value: text.to_owned(),
+                message: "no site of this trust has this id, code or name; see GET /api/v1/trusts for the sites".to_owned(),
+            });
+            None
+        }
+    }
+}
+
+/// Adds the rules' problems to the cell problems, leaving out columns already reported.
+pub(crate) fn merge_errors(
+    row: usize,
+    cells: &[String],
+    columns: &Columns,
+    mut cell_errors: Vec<RowError>,
+    field_errors: Vec<crate::error::FieldError>,
+) -> Vec<RowError> {
+    let reported: Vec<String> = cell_errors.iter().map(|e| e.column.clone()).collect();
+    cell_errors.extend(
+        row_errors(row, cells, columns, field_errors).filter(|e| !reported.contains(&e.column)),
+    );
+    cell_errors
+}
+
+/// Reads a yes/no cell.
+fn yes_no(
+    row: usize,
+    cells: &[String],
+    columns: &Columns,
+    field: &str,
+    errors: &mut Vec<RowError>,
+) -> Option<bool> {
+    let text = columns.get(cells, field)?;
+    match text.to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" | "1" => Some(true),
+        "no" | "n" | "false" | "0" => Some(false),
+        _ => {
+            errors.push(RowError {
+                row,
+                column: columns.header(field),
+                value: text.to_owned(),
+                message: "write yes or no".to_owned(),
             });
             None
         }

@@ -11,8 +11,12 @@ use serde::Deserialize;
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
 use crate::extract::ApiQuery;
+use crate::import::run::Upload;
+use crate::import::run::run;
+use crate::import::staff::Staff;
 use crate::import::table::read_table;
-use crate::import::{ImportOptions, ImportReport, vacancies};
+use crate::import::vacancies::Vacancies;
+use crate::import::{ImportOptions, ImportReport};
 use crate::server::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -58,24 +62,44 @@ fn answer(report: ImportReport) -> Response {
     (status, axum::Json(report)).into_response()
 }
 
+/// Reads an uploaded file and runs the upload of `U` records.
+async fn upload<U: Upload>(
+    state: &AppState,
+    actor: &Actor,
+    query: &ImportQuery,
+    body: Body,
+    what: &str,
+) -> AppResult<Response> {
+    actor.require_role(&[Role::TrustHr, Role::Admin], what)?;
+    let bytes = read_body(body, state.settings.uploads.max_bytes).await?;
+    let table = read_table(&bytes, state.settings.uploads.max_rows)
+        .map_err(|e| AppError::UnreadableFile(e.to_string()))?;
+    let report = run::<U>(
+        &state.db,
+        &state.settings,
+        &state.vocabulary,
+        &table,
+        &options(actor, query),
+        &|_| {},
+    )
+    .await?;
+    Ok(answer(report))
+}
+
 pub async fn import_vacancies(
     State(state): State<AppState>,
     actor: Actor,
     ApiQuery(query): ApiQuery<ImportQuery>,
     body: Body,
 ) -> AppResult<Response> {
-    actor.require_role(&[Role::TrustHr, Role::Admin], "Uploading vacancies")?;
-    let bytes = read_body(body, state.settings.uploads.max_bytes).await?;
-    let table = read_table(&bytes, state.settings.uploads.max_rows)
-        .map_err(|e| AppError::UnreadableFile(e.to_string()))?;
-    let report = vacancies::import(
-        &state.db,
-        &state.settings,
-        &state.vocabulary,
-        &table,
-        &options(&actor, &query),
-        &|_| {},
-    )
-    .await?;
-    Ok(answer(report))
+    upload::<Vacancies>(&state, &actor, &query, body, "Uploading vacancies").await
+}
+
+pub async fn import_staff(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiQuery(query): ApiQuery<ImportQuery>,
+    body: Body,
+) -> AppResult<Response> {
+    upload::<Staff>(&state, &actor, &query, body, "Uploading at-risk staff").await
 }

@@ -163,12 +163,6 @@ pub async fn create_staff(
     let today = Utc::now().date_naive();
     let mut valid = check(&state, &draft, &catalogue, today)?;
     let mut errors = Vec::new();
-    if valid.staff.redeployment_period_ends < today {
-        errors.push(FieldError::new(
-            "redeployment_period_ends",
-            "the redeployment period has already ended: give today or a later date",
-        ));
-    }
     if valid.staff.status != CaseStatus::Active {
         errors.push(FieldError::new(
             "status",

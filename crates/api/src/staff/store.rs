@@ -49,47 +49,48 @@ fn columns(valid: &ValidStaff, row: &mut staff::ActiveModel) {
     row.status = Set(s.status.code().to_owned());
 }
 
+/// Replaces the skills and registrations of each (staff id, record) pair, in few statements.
 async fn write_children<C: ConnectionTrait>(
     db: &C,
-    id: i32,
-    valid: &ValidStaff,
+    records: &[(i32, &ValidStaff)],
 ) -> Result<(), DbErr> {
-    staff_skill::Entity::delete_many()
-        .filter(staff_skill::Column::StaffId.eq(id))
-        .exec(db)
-        .await?;
-    staff_registration::Entity::delete_many()
-        .filter(staff_registration::Column::StaffId.eq(id))
-        .exec(db)
-        .await?;
-    let held: Vec<&domain::NormalisedSkill> = valid.staff.skills.iter().collect();
-    let ids = ensure_skill_ids(db, &held).await?;
-    let skills = valid
-        .staff
-        .skills
+    let ids: Vec<i32> = records.iter().map(|(id, _)| *id).collect();
+    for chunk in ids.chunks(1000) {
+        staff_skill::Entity::delete_many()
+            .filter(staff_skill::Column::StaffId.is_in(chunk.iter().copied()))
+            .exec(db)
+            .await?;
+        staff_registration::Entity::delete_many()
+            .filter(staff_registration::Column::StaffId.is_in(chunk.iter().copied()))
+            .exec(db)
+            .await?;
+    }
+    let held: Vec<&domain::NormalisedSkill> = records
         .iter()
-        .map(|s| staff_skill::ActiveModel {
-            staff_id: Set(id),
-            skill_id: Set(ids[&s.key()]),
+        .flat_map(|(_, v)| v.staff.skills.iter())
+        .collect();
+    let skill_ids = ensure_skill_ids(db, &held).await?;
+    let mut skills = Vec::new();
+    let mut registrations = Vec::new();
+    for (id, valid) in records {
+        skills.extend(valid.staff.skills.iter().map(|s| staff_skill::ActiveModel {
+            staff_id: Set(*id),
+            skill_id: Set(skill_ids[&s.key()]),
             entered: Set(s.entered.clone()),
             match_kind: Set(kind_code(s.kind).to_owned()),
             confidence: Set(s.confidence),
-        })
-        .collect();
+        }));
+        registrations.extend(valid.staff.registrations.iter().map(|r| {
+            staff_registration::ActiveModel {
+                staff_id: Set(*id),
+                registration: Set(r.code().to_owned()),
+            }
+        }));
+    }
     insert_chunked(db, skills, None).await?;
-    let registrations = valid
-        .staff
-        .registrations
-        .iter()
-        .map(|r| staff_registration::ActiveModel {
-            staff_id: Set(id),
-            registration: Set(r.code().to_owned()),
-        })
-        .collect();
     insert_chunked(db, registrations, None).await
 }
 
-/// Finds the record of a trust's staff number, if there is one.
 pub async fn find_by_number<C: ConnectionTrait>(
     db: &C,
     trust_id: i32,
@@ -103,20 +104,67 @@ pub async fn find_by_number<C: ConnectionTrait>(
 }
 
 /// Stores a new record and returns its id.
+/// Stores new records (in as few statements as possible) and returns their ids, in order.
+pub async fn insert_many<C: ConnectionTrait>(
+    db: &C,
+    valids: &[&ValidStaff],
+    now: DateTime<Utc>,
+) -> Result<Vec<i32>, DbErr> {
+    if valids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = valids
+        .iter()
+        .map(|valid| {
+            let mut row = staff::ActiveModel {
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            };
+            columns(valid, &mut row);
+            row
+        })
+        .collect();
+    insert_chunked(db, rows, None).await?;
+    // Read the new ids back by each record's natural key (trust and staff number).
+    let numbers: Vec<String> = valids
+        .iter()
+        .map(|v| v.staff.staff_number.clone())
+        .collect();
+    let mut ids_by_key = std::collections::HashMap::new();
+    for chunk in numbers.chunks(1000) {
+        for row in staff::Entity::find()
+            .filter(staff::Column::StaffNumber.is_in(chunk.iter().cloned()))
+            .all(db)
+            .await?
+        {
+            ids_by_key.insert((row.trust_id, row.staff_number), row.id);
+        }
+    }
+    let ids: Vec<i32> = valids
+        .iter()
+        .map(|v| {
+            ids_by_key
+                .get(&(v.trust_id, v.staff.staff_number.clone()))
+                .copied()
+        })
+        .collect::<Option<Vec<i32>>>()
+        .ok_or_else(|| DbErr::Custom("a new staff record could not be read back".to_owned()))?;
+    let pairs: Vec<(i32, &ValidStaff)> = ids.iter().copied().zip(valids.iter().copied()).collect();
+    write_children(db, &pairs).await?;
+    Ok(ids)
+}
+
+/// Stores a new record and returns its id.
 pub async fn insert<C: ConnectionTrait>(
     db: &C,
     valid: &ValidStaff,
     now: DateTime<Utc>,
 ) -> Result<i32, DbErr> {
-    let mut row = staff::ActiveModel {
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    };
-    columns(valid, &mut row);
-    let id = staff::Entity::insert(row).exec(db).await?.last_insert_id;
-    write_children(db, id, valid).await?;
-    Ok(id)
+    let ids = insert_many(db, &[valid], now).await?;
+    ids.first()
+        .copied()
+        .ok_or_else(|| DbErr::Custom("the new staff record could not be read back".to_owned()))
 }
 
 /// Replaces a record's fields, skills and registrations.
@@ -131,7 +179,63 @@ pub async fn update<C: ConnectionTrait>(
     columns(valid, &mut row);
     row.updated_at = Set(now);
     row.update(db).await?;
-    write_children(db, id, valid).await
+    write_children(db, &[(id, valid)]).await
+}
+
+/// Reads many records with their skills and registrations in a few queries.
+pub async fn load_many<C: ConnectionTrait>(
+    db: &C,
+    rows: Vec<staff::Model>,
+) -> Result<Vec<StaffRecord>, DbErr> {
+    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+    let mut held = Vec::new();
+    let mut registered = Vec::new();
+    for chunk in ids.chunks(1000) {
+        held.extend(
+            staff_skill::Entity::find()
+                .filter(staff_skill::Column::StaffId.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?,
+        );
+        registered.extend(
+            staff_registration::Entity::find()
+                .filter(staff_registration::Column::StaffId.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?,
+        );
+    }
+    let named = skills_by_id(db, held.iter().map(|h| h.skill_id)).await?;
+    let mut skills_of: std::collections::HashMap<i32, Vec<(staff_skill::Model, skill::Model)>> =
+        Default::default();
+    for h in held {
+        if let Some(s) = named.get(&h.skill_id) {
+            skills_of
+                .entry(h.staff_id)
+                .or_default()
+                .push((h, s.clone()));
+        }
+    }
+    let mut registrations_of: std::collections::HashMap<i32, Vec<String>> = Default::default();
+    for r in registered {
+        registrations_of
+            .entry(r.staff_id)
+            .or_default()
+            .push(r.registration);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let mut skills = skills_of.remove(&row.id).unwrap_or_default();
+            skills.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+            let mut registrations = registrations_of.remove(&row.id).unwrap_or_default();
+            registrations.sort();
+            StaffRecord {
+                row,
+                skills,
+                registrations,
+            }
+        })
+        .collect())
 }
 
 /// Reads a record with its skills and registrations.
@@ -139,29 +243,7 @@ pub async fn load<C: ConnectionTrait>(db: &C, id: i32) -> Result<Option<StaffRec
     let Some(row) = staff::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
-    let held = staff_skill::Entity::find()
-        .filter(staff_skill::Column::StaffId.eq(id))
-        .all(db)
-        .await?;
-    let named = skills_by_id(db, held.iter().map(|h| h.skill_id)).await?;
-    let mut skills: Vec<(staff_skill::Model, skill::Model)> = held
-        .into_iter()
-        .filter_map(|h| named.get(&h.skill_id).cloned().map(|s| (h, s)))
-        .collect();
-    skills.sort_by(|a, b| a.1.name.cmp(&b.1.name));
-    let mut registrations: Vec<String> = staff_registration::Entity::find()
-        .filter(staff_registration::Column::StaffId.eq(id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| r.registration)
-        .collect();
-    registrations.sort();
-    Ok(Some(StaffRecord {
-        row,
-        skills,
-        registrations,
-    }))
+    Ok(load_many(db, vec![row]).await?.pop())
 }
 
 impl StaffRecord {
