@@ -1,6 +1,7 @@
 //! The JSON API, tested in-process (the router called directly) on SQLite, or on PostgreSQL when
 //! `REDEPLOY_TEST_POSTGRES_URL` is set.
 
+mod access;
 mod cli;
 mod helpers;
 mod session;

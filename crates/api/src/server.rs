@@ -14,7 +14,7 @@ use crate::staff::draft::CheckContext;
 
 use crate::config::Settings;
 use crate::error::AppError;
-use crate::routes::{health, imports, session, staff, trusts, vacancies};
+use crate::routes::{health, imports, session, skills, staff, trusts, vacancies};
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -75,6 +75,11 @@ pub fn router(state: AppState) -> Router {
                 .delete(session::delete_session),
         )
         .route("/trusts", get(trusts::list_trusts))
+        .route("/skills", get(skills::list_skills))
+        .route(
+            "/skills/normalise",
+            axum::routing::post(skills::normalise_skill),
+        )
         .route("/staff", get(staff::list_staff).post(staff::create_staff))
         .route(
             "/staff/{id}",

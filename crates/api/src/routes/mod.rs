@@ -4,6 +4,7 @@ pub mod health;
 pub mod imports;
 pub mod session;
 pub mod shapes;
+pub mod skills;
 pub mod staff;
 pub mod trusts;
 pub mod vacancies;
