@@ -239,3 +239,84 @@ async fn accounts_with_bad_details_are_refused_field_by_field_and_nothing_is_wri
     assert!(user::Entity::find().all(&app.db).await.unwrap().is_empty());
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_trust_integration_calls_the_api_with_a_token_until_it_is_revoked() {
+    let app = TestApp::new().await;
+    app.user("hr@kch.nhs.uk", "trust_hr", Some("RJZ")).await;
+    app.user("nurse@nhs.net", "staff", Some("RJZ")).await;
+    let session = app.sign_in("hr@kch.nhs.uk").await;
+    let made = app
+        .call(
+            Method::POST,
+            "/api/v1/tokens",
+            Some(&session),
+            Some(json!({"name": "ESR nightly export", "expires_in_days": 30})),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let token = made.body["token"].as_str().unwrap().to_owned();
+    let id = made.body["id"].as_i64().unwrap();
+    assert!(token.starts_with("rdt_"));
+
+    let me = app
+        .call(Method::GET, "/api/v1/session", Some(&token), None)
+        .await;
+    assert_eq!(me.body["email"], "hr@kch.nhs.uk");
+    let listed = app
+        .call(Method::GET, "/api/v1/tokens", Some(&session), None)
+        .await;
+    assert_eq!(listed.body["total"], 1);
+    assert!(
+        listed.body["items"][0]["token"].is_null(),
+        "a token is shown only once"
+    );
+    assert!(!listed.body["items"][0]["last_used_at"].is_null());
+
+    let revoked = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/tokens/{id}"),
+            Some(&session),
+            None,
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::NO_CONTENT);
+    problem(
+        &app.call(Method::GET, "/api/v1/session", Some(&token), None)
+            .await,
+        StatusCode::UNAUTHORIZED,
+    );
+
+    let bad = app
+        .call(
+            Method::POST,
+            "/api/v1/tokens",
+            Some(&session),
+            Some(json!({"name": " ", "expires_in_days": 5000})),
+        )
+        .await;
+    problem(&bad, StatusCode::UNPROCESSABLE_ENTITY);
+    let nurse = app.sign_in("nurse@nhs.net").await;
+    problem(
+        &app.call(
+            Method::POST,
+            "/api/v1/tokens",
+            Some(&nurse),
+            Some(json!({"name": "mine"})),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    );
+    problem(
+        &app.call(
+            Method::DELETE,
+            &format!("/api/v1/tokens/{id}"),
+            Some(&nurse),
+            None,
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+    );
+    app.finish().await;
+}

@@ -14,7 +14,7 @@ use crate::staff::draft::CheckContext;
 
 use crate::config::Settings;
 use crate::error::AppError;
-use crate::routes::{health, imports, session, skills, staff, trusts, vacancies};
+use crate::routes::{health, imports, session, skills, staff, tokens, trusts, vacancies};
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -75,6 +75,11 @@ pub fn router(state: AppState) -> Router {
                 .delete(session::delete_session),
         )
         .route("/trusts", get(trusts::list_trusts))
+        .route(
+            "/tokens",
+            get(tokens::list_tokens).post(tokens::create_token),
+        )
+        .route("/tokens/{id}", axum::routing::delete(tokens::revoke_token))
         .route("/skills", get(skills::list_skills))
         .route(
             "/skills/normalise",

@@ -6,5 +6,6 @@ pub mod session;
 pub mod shapes;
 pub mod skills;
 pub mod staff;
+pub mod tokens;
 pub mod trusts;
 pub mod vacancies;
