@@ -4,6 +4,7 @@
 mod access;
 mod cli;
 mod helpers;
+mod invitations;
 mod session;
 mod staff;
 mod trusts;

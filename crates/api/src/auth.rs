@@ -313,8 +313,28 @@ pub async fn sign_in(
         reset.locked_until = Set(None);
         reset.update(db).await?;
     }
+    let signed_in = open_session(state, account, ip).await?;
+    audit::record(
+        db,
+        &signed_in.actor.audit(),
+        "sign_in",
+        "user",
+        Some(signed_in.actor.user_id.to_string()),
+        None,
+    )
+    .await?;
+    Ok(signed_in)
+}
+
+/// Opens a new session for an account whose identity has just been proven.
+pub async fn open_session(
+    state: &AppState,
+    account: user::Model,
+    ip: Option<String>,
+) -> AppResult<SignedIn> {
+    let now = Utc::now();
     let token = new_token(TokenKind::Session)?;
-    let expires_at = now + chrono::Duration::hours(i64::from(policy.session_hours));
+    let expires_at = now + chrono::Duration::hours(i64::from(state.settings.auth.session_hours));
     session::Entity::insert(session::ActiveModel {
         token_hash: Set(token_hash(&token)),
         user_id: Set(account.id),
@@ -323,18 +343,9 @@ pub async fn sign_in(
         ip: Set(ip.clone()),
         ..Default::default()
     })
-    .exec_without_returning(db)
+    .exec_without_returning(&state.db)
     .await?;
-    let actor = Actor::from_user(db, account, ip).await?;
-    audit::record(
-        db,
-        &actor.audit(),
-        "sign_in",
-        "user",
-        Some(actor.user_id.to_string()),
-        None,
-    )
-    .await?;
+    let actor = Actor::from_user(&state.db, account, ip).await?;
     Ok(SignedIn {
         token,
         actor,

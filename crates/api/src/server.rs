@@ -14,7 +14,9 @@ use crate::staff::draft::CheckContext;
 
 use crate::config::Settings;
 use crate::error::AppError;
-use crate::routes::{health, imports, session, skills, staff, tokens, trusts, vacancies};
+use crate::routes::{
+    health, imports, invitations, session, skills, staff, tokens, trusts, vacancies,
+};
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -75,6 +77,14 @@ pub fn router(state: AppState) -> Router {
                 .delete(session::delete_session),
         )
         .route("/trusts", get(trusts::list_trusts))
+        .route(
+            "/staff/{id}/invite",
+            axum::routing::post(invitations::invite_staff),
+        )
+        .route(
+            "/invitations/{token}",
+            get(invitations::get_invitation).post(invitations::accept_invitation),
+        )
         .route(
             "/tokens",
             get(tokens::list_tokens).post(tokens::create_token),

@@ -5,6 +5,8 @@
 //! them to a transport. By default mail is written as `.eml` files to a folder, so the service
 //! runs with no mail server.
 
+pub mod message;
 pub mod settings;
 
+pub use message::Message;
 pub use settings::{EmailSettings, SettingsError, Transport};

@@ -3,6 +3,7 @@
 
 pub mod api_token;
 pub mod audit_entry;
+pub mod email_outbox;
 pub mod invitation;
 pub mod postcode_location;
 pub mod session;

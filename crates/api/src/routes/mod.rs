@@ -2,6 +2,7 @@
 
 pub mod health;
 pub mod imports;
+pub mod invitations;
 pub mod session;
 pub mod shapes;
 pub mod skills;

@@ -46,7 +46,7 @@ pub struct SignInResponse {
 
 /// The client's address and the token it presented, read before the body.
 pub struct RequestOrigin {
-    ip: Option<String>,
+    pub ip: Option<String>,
     token: Option<String>,
 }
 
@@ -89,10 +89,15 @@ pub async fn create_session(
     ApiJson(request): ApiJson<SignInRequest>,
 ) -> AppResult<Response> {
     let signed_in = auth::sign_in(&state, &request.email, &request.password, origin.ip).await?;
+    Ok(signed_in_response(&state, signed_in))
+}
+
+/// `201` with the new session's token and who it belongs to, and the session cookie.
+pub fn signed_in_response(state: &AppState, signed_in: auth::SignedIn) -> Response {
     let max_age = (signed_in.expires_at - chrono::Utc::now())
         .num_seconds()
         .max(0);
-    let cookie = session_cookie(&state, &signed_in.token, max_age);
+    let cookie = session_cookie(state, &signed_in.token, max_age);
     let body = SignInResponse {
         user: SessionUser::from(&signed_in.actor),
         token: signed_in.token,
@@ -102,7 +107,7 @@ pub async fn create_session(
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
+    response
 }
 
 pub async fn get_session(actor: Actor) -> axum::Json<SessionUser> {
