@@ -12,7 +12,7 @@ use sea_orm::{DbErr, SqlErr};
 use serde::Serialize;
 
 /// One field's problem: which field and what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,
@@ -87,15 +87,19 @@ impl From<JsonRejection> for AppError {
     }
 }
 
-#[derive(Serialize)]
-struct Problem<'a> {
+/// The body of every error (RFC 9457 problem details), with field errors where fields are wrong.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// Always `about:blank`: the status and title say what kind of problem it is.
     #[serde(rename = "type")]
-    kind: &'static str,
-    title: &'static str,
-    status: u16,
-    detail: String,
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    /// What went wrong and what to do about it, in words.
+    pub detail: String,
+    /// Each field that needs correcting (422 only).
     #[serde(skip_serializing_if = "Option::is_none")]
-    errors: Option<&'a [FieldError]>,
+    pub errors: Option<Vec<FieldError>>,
 }
 
 impl AppError {
@@ -146,12 +150,12 @@ impl IntoResponse for AppError {
             other => other.to_string(),
         };
         let errors = match &self {
-            AppError::Invalid(errors) => Some(errors.as_slice()),
+            AppError::Invalid(errors) => Some(errors.clone()),
             _ => None,
         };
         let body = Problem {
-            kind: "about:blank",
-            title: self.title(),
+            kind: "about:blank".to_owned(),
+            title: self.title().to_owned(),
             status: status.as_u16(),
             detail,
             errors,

@@ -42,7 +42,7 @@ impl PageRequest {
 }
 
 /// One page of a list.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Paged<T> {
     pub items: Vec<T>,
     pub page: u64,

@@ -123,6 +123,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::get_healthz))
         .route("/readyz", get(health::get_readyz))
         .nest("/api/v1", api)
+        .merge(crate::openapi::docs())
         .fallback(|| async { AppError::NotFound("page") })
         .with_state(state)
 }

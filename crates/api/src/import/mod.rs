@@ -39,7 +39,7 @@ impl ImportOptions {
 }
 
 /// What an upload did, or (with errors) why it did nothing.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
     pub dry_run: bool,
     pub created: usize,

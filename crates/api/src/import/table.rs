@@ -12,7 +12,7 @@ use serde::Serialize;
 use domain::fold;
 
 /// A problem with one cell (or one row, with `column` naming what is missing).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RowError {
     /// The row as a spreadsheet numbers it: the header is row 1, the first data row is row 2.
     pub row: usize,

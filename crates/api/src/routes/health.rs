@@ -8,10 +8,12 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::server::AppState;
+#[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, description = "The process is serving")))]
 
 pub async fn get_healthz() -> impl IntoResponse {
     axum::Json(json!({ "status": "ok" }))
 }
+#[utoipa::path(get, path = "/readyz", tag = "health", responses((status = 200, description = "Migrated, reference data loaded, database answering"), (status = 503, description = "Not ready yet", body = crate::error::Problem)))]
 
 pub async fn get_readyz(State(state): State<AppState>) -> Response {
     if !state.is_ready() {

@@ -19,7 +19,7 @@ use crate::import::vacancies::Vacancies;
 use crate::import::{ImportOptions, ImportReport};
 use crate::server::AppState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ImportQuery {
     /// Check the file and report, writing nothing.
@@ -85,6 +85,7 @@ async fn upload<U: Upload>(
     .await?;
     Ok(answer(report))
 }
+#[utoipa::path(post, path = "/api/v1/vacancies/import", tag = "uploads", security(("bearer" = [])), params(ImportQuery), request_body(content = String, description = "A CSV (UTF-8) or XLSX file", content_type = "text/csv"), responses((status = 200, description = "Every row was good: what was (or would be) done", body = ImportReport), (status = 422, description = "Every row's problems; nothing was written", body = ImportReport), (status = 401, description = "Not signed in", body = crate::error::Problem), (status = 403, description = "This role may not do this", body = crate::error::Problem), (status = 413, description = "The file is too large", body = crate::error::Problem)))]
 
 pub async fn import_vacancies(
     State(state): State<AppState>,
@@ -94,6 +95,7 @@ pub async fn import_vacancies(
 ) -> AppResult<Response> {
     upload::<Vacancies>(&state, &actor, &query, body, "Uploading vacancies").await
 }
+#[utoipa::path(post, path = "/api/v1/staff/import", tag = "uploads", security(("bearer" = [])), params(ImportQuery), request_body(content = String, description = "A CSV (UTF-8) or XLSX file", content_type = "text/csv"), responses((status = 200, description = "Every row was good: what was (or would be) done", body = ImportReport), (status = 422, description = "Every row's problems; nothing was written", body = ImportReport), (status = 401, description = "Not signed in", body = crate::error::Problem), (status = 403, description = "This role may not do this", body = crate::error::Problem), (status = 413, description = "The file is too large", body = crate::error::Problem)))]
 
 pub async fn import_staff(
     State(state): State<AppState>,

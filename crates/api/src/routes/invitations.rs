@@ -26,12 +26,13 @@ use crate::staff::store;
 use crate::tokens::{TokenKind, new_token, token_hash};
 use crate::users::check_password;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct InvitationSent {
     pub email: String,
     pub expires_at: DateTime<Utc>,
 }
 
+#[utoipa::path(post, path = "/api/v1/staff/{id}/invite", tag = "staff", security(("bearer" = [])), params(("id" = i32, Path, description = "Staff record id")), responses((status = 201, description = "The invitation email is queued", body = InvitationSent), (status = 401, description = "Not signed in", body = crate::error::Problem), (status = 403, description = "This role may not do this", body = crate::error::Problem), (status = 404, description = "Not found, or outside your reach", body = crate::error::Problem), (status = 409, description = "Conflicts with what is recorded", body = crate::error::Problem)))]
 /// Invites the staff member of record `id` to set up their account, by email.
 pub async fn invite_staff(
     State(state): State<AppState>,
@@ -164,13 +165,14 @@ async fn usable(state: &AppState, token: &str) -> AppResult<(invitation::Model, 
     Ok((found, account))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct InvitationView {
     pub email: String,
     pub name: String,
     pub expires_at: DateTime<Utc>,
 }
 
+#[utoipa::path(get, path = "/api/v1/invitations/{token}", tag = "session", params(("token" = String, Path, description = "The token from the invitation link")), responses((status = 200, description = "Who the invitation is for", body = InvitationView), (status = 404, description = "Not found, or outside your reach", body = crate::error::Problem), (status = 409, description = "Conflicts with what is recorded", body = crate::error::Problem)))]
 /// Who an invitation is for, so that the page can greet them before they choose a password.
 pub async fn get_invitation(
     State(state): State<AppState>,
@@ -184,12 +186,13 @@ pub async fn get_invitation(
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AcceptInvitation {
     pub password: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/invitations/{token}", tag = "session", params(("token" = String, Path, description = "The token from the invitation link")), request_body = AcceptInvitation, responses((status = 201, description = "Password set and signed in", body = crate::routes::session::SignInResponse), (status = 404, description = "Not found, or outside your reach", body = crate::error::Problem), (status = 409, description = "Conflicts with what is recorded", body = crate::error::Problem), (status = 422, description = "Some fields need correcting", body = crate::error::Problem)))]
 /// Sets the password, uses up the invitation and signs the person in.
 pub async fn accept_invitation(
     State(state): State<AppState>,

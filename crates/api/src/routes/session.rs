@@ -11,18 +11,18 @@ use crate::error::AppResult;
 use crate::extract::ApiJson;
 use crate::server::AppState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct SignInRequest {
     pub email: String,
     pub password: String,
 }
 
 /// The signed-in person, as DESIGN §3 fixes it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SessionUser {
     pub id: i32,
     pub email: String,
-    pub role: &'static str,
+    pub role: String,
     /// ODS code of the person's trust (trust HR and staff), else null.
     pub trust: Option<String>,
 }
@@ -32,13 +32,13 @@ impl From<&Actor> for SessionUser {
         SessionUser {
             id: actor.user_id,
             email: actor.email.clone(),
-            role: actor.role.code(),
+            role: actor.role.code().to_owned(),
             trust: actor.trust.clone(),
         }
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SignInResponse {
     pub token: String,
     pub user: SessionUser,
@@ -82,6 +82,7 @@ fn session_cookie(state: &AppState, value: &str, max_age_seconds: i64) -> Header
     ))
     .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
+#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = SignInRequest, responses((status = 201, description = "Signed in; the token also comes as the session cookie", body = SignInResponse), (status = 400, description = "The request could not be read", body = crate::error::Problem), (status = 401, description = "Not signed in", body = crate::error::Problem), (status = 403, description = "This role may not do this", body = crate::error::Problem), (status = 429, description = "Too many attempts: try again later", body = crate::error::Problem)))]
 
 pub async fn create_session(
     State(state): State<AppState>,
@@ -109,10 +110,12 @@ pub fn signed_in_response(state: &AppState, signed_in: auth::SignedIn) -> Respon
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
+#[utoipa::path(get, path = "/api/v1/session", tag = "session", security(("bearer" = [])), responses((status = 200, description = "Who is signed in", body = SessionUser), (status = 401, description = "Not signed in", body = crate::error::Problem)))]
 
 pub async fn get_session(actor: Actor) -> axum::Json<SessionUser> {
     axum::Json(SessionUser::from(&actor))
 }
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session", security(("bearer" = [])), responses((status = 204, description = "Signed out"), (status = 401, description = "Not signed in", body = crate::error::Problem)))]
 
 pub async fn delete_session(
     State(state): State<AppState>,

@@ -8,7 +8,7 @@ use crate::catalogue::Catalogue;
 use crate::entities::skill;
 use crate::error::FieldError;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SkillResponse {
     /// What was typed.
     pub entered: String,
@@ -36,7 +36,7 @@ impl SkillResponse {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SiteRef {
     pub id: i32,
     pub name: String,

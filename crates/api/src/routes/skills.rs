@@ -17,7 +17,7 @@ use crate::paging::{PageRequest, Paged};
 use crate::server::AppState;
 use crate::skills_store::kind_code;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SkillEntry {
     pub id: i32,
     pub name: String,
@@ -25,7 +25,7 @@ pub struct SkillEntry {
     pub synonyms: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct SkillListQuery {
     /// Only this category: clinical, administrative, estates, digital, management, ksf_core, custom.
@@ -35,6 +35,7 @@ pub struct SkillListQuery {
     pub page: Option<u64>,
     pub per_page: Option<u64>,
 }
+#[utoipa::path(get, path = "/api/v1/skills", tag = "reference", security(("bearer" = [])), params(SkillListQuery), responses((status = 200, description = "The skills vocabulary", body = Paged<SkillEntry>), (status = 401, description = "Not signed in", body = crate::error::Problem), (status = 422, description = "Some fields need correcting", body = crate::error::Problem)))]
 
 pub async fn list_skills(
     State(state): State<AppState>,
@@ -87,25 +88,26 @@ pub async fn list_skills(
     Ok(axum::Json(Paged::new(items, page, total)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NormaliseRequest {
     pub text: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct NormaliseResponse {
     pub entered: String,
     /// The canonical skill (or, for a custom skill, the text as it will be kept).
     pub skill: String,
     /// `exact`, `similar` or `custom`.
     #[serde(rename = "match")]
-    pub match_kind: &'static str,
+    pub match_kind: String,
     /// 1 for an exact match, the similarity (0–1) for a similar one, 0 for a custom skill.
     pub confidence: f64,
-    pub category: &'static str,
+    pub category: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/skills/normalise", tag = "reference", security(("bearer" = [])), request_body = NormaliseRequest, responses((status = 200, description = "What the text would be taken as", body = NormaliseResponse), (status = 401, description = "Not signed in", body = crate::error::Problem), (status = 422, description = "Some fields need correcting", body = crate::error::Problem)))]
 /// What a free-text skill would be taken as, before anyone saves it.
 pub async fn normalise_skill(
     State(state): State<AppState>,
@@ -124,9 +126,9 @@ pub async fn normalise_skill(
         .get(&found.skill)
         .map_or(SkillCategory::Custom, |s| s.category);
     Ok(axum::Json(NormaliseResponse {
-        match_kind: kind_code(found.kind),
+        match_kind: kind_code(found.kind).to_owned(),
         confidence: found.confidence,
-        category: category.code(),
+        category: category.code().to_owned(),
         entered: found.entered,
         skill: found.skill,
     }))

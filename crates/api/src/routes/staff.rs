@@ -30,7 +30,7 @@ const SELF_SERVICE_FIELDS: &[&str] = &[
     "lower_band_consent",
 ];
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct StaffResponse {
     pub id: i32,
     pub trust: String,
@@ -60,7 +60,7 @@ pub struct StaffResponse {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct StaffSummary {
     pub id: i32,
     pub trust: String,
@@ -152,6 +152,7 @@ fn check(
         .check(&state.check_context(catalogue, today))
         .map_err(AppError::Invalid)
 }
+#[utoipa::path(post, path = "/api/v1/staff", tag = "staff", security(("bearer" = [])), request_body = StaffDraft, responses((status = 201, description = "Registered", body = StaffResponse), (status = 400, description = "The request could not be read", body = crate::error::Problem), (status = 401, description = "Not signed in", body = crate::error::Problem), (status = 403, description = "This role may not do this", body = crate::error::Problem), (status = 409, description = "Conflicts with what is recorded", body = crate::error::Problem), (status = 422, description = "Some fields need correcting", body = crate::error::Problem)))]
 
 pub async fn create_staff(
     State(state): State<AppState>,
@@ -207,6 +208,7 @@ pub async fn create_staff(
         respond(record, &catalogue),
     ))
 }
+#[utoipa::path(get, path = "/api/v1/staff/{id}", tag = "staff", security(("bearer" = [])), params(("id" = i32, Path, description = "Staff record id")), responses((status = 200, description = "The record", body = StaffResponse), (status = 401, description = "Not signed in", body = crate::error::Problem), (status = 403, description = "This role may not do this", body = crate::error::Problem), (status = 404, description = "Not found, or outside your reach", body = crate::error::Problem)))]
 
 pub async fn get_staff(
     State(state): State<AppState>,
@@ -226,6 +228,7 @@ pub async fn get_staff(
     let catalogue = Catalogue::load(&state.db).await?;
     Ok(axum::Json(respond(record, &catalogue)))
 }
+#[utoipa::path(patch, path = "/api/v1/staff/{id}", tag = "staff", security(("bearer" = [])), params(("id" = i32, Path, description = "Staff record id")), request_body = StaffDraft, responses((status = 200, description = "Changed", body = StaffResponse), (status = 400, description = "The request could not be read", body = crate::error::Problem), (status = 401, description = "Not signed in", body = crate::error::Problem), (status = 403, description = "This role may not do this", body = crate::error::Problem), (status = 404, description = "Not found, or outside your reach", body = crate::error::Problem), (status = 409, description = "Conflicts with what is recorded", body = crate::error::Problem), (status = 422, description = "Some fields need correcting", body = crate::error::Problem)))]
 
 pub async fn update_staff(
     State(state): State<AppState>,
@@ -319,7 +322,7 @@ fn changed_fields(patch: &StaffDraft) -> Vec<&'static str> {
     fields
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct StaffListQuery {
     pub trust: Option<String>,
@@ -328,6 +331,7 @@ pub struct StaffListQuery {
     pub page: Option<u64>,
     pub per_page: Option<u64>,
 }
+#[utoipa::path(get, path = "/api/v1/staff", tag = "staff", security(("bearer" = [])), params(StaffListQuery), responses((status = 200, description = "One page of the staff you may see", body = Paged<StaffSummary>), (status = 401, description = "Not signed in", body = crate::error::Problem), (status = 403, description = "This role may not do this", body = crate::error::Problem), (status = 422, description = "Some fields need correcting", body = crate::error::Problem)))]
 
 pub async fn list_staff(
     State(state): State<AppState>,

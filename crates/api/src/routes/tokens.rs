@@ -25,7 +25,7 @@ use crate::tokens::{TokenKind, new_token, token_hash};
 /// The longest a token may live.
 const MAX_DAYS: i64 = 730;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
     /// What the token is for, e.g. "ESR nightly export".
@@ -34,7 +34,7 @@ pub struct NewToken {
     pub expires_in_days: Option<i64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TokenEntry {
     pub id: i32,
     pub name: String,
@@ -44,7 +44,7 @@ pub struct TokenEntry {
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CreatedToken {
     #[serde(flatten)]
     pub entry: TokenEntry,
@@ -62,6 +62,7 @@ fn entry(t: api_token::Model) -> TokenEntry {
         last_used_at: t.last_used_at,
     }
 }
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "session", security(("bearer" = [])), request_body = NewToken, responses((status = 201, description = "The token, shown this once", body = CreatedToken), (status = 401, description = "Not signed in", body = crate::error::Problem), (status = 403, description = "This role may not do this", body = crate::error::Problem), (status = 422, description = "Some fields need correcting", body = crate::error::Problem)))]
 
 pub async fn create_token(
     State(state): State<AppState>,
@@ -127,13 +128,14 @@ pub async fn create_token(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct TokenListQuery {
     pub page: Option<u64>,
     pub per_page: Option<u64>,
 }
 
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "session", security(("bearer" = [])), params(TokenListQuery), responses((status = 200, description = "Your API tokens", body = Paged<TokenEntry>), (status = 401, description = "Not signed in", body = crate::error::Problem), (status = 422, description = "Some fields need correcting", body = crate::error::Problem)))]
 /// The caller's own tokens, newest first (never the tokens themselves).
 pub async fn list_tokens(
     State(state): State<AppState>,
@@ -157,6 +159,7 @@ pub async fn list_tokens(
     )))
 }
 
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "session", security(("bearer" = [])), params(("id" = i32, Path, description = "Token id")), responses((status = 204, description = "Revoked"), (status = 401, description = "Not signed in", body = crate::error::Problem), (status = 404, description = "Not found, or outside your reach", body = crate::error::Problem)))]
 /// Revokes a token at once. Administrators may revoke anyone's.
 pub async fn revoke_token(
     State(state): State<AppState>,

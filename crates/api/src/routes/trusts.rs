@@ -11,7 +11,7 @@ use crate::entities::{site, trust};
 use crate::error::AppResult;
 use crate::server::AppState;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SiteResponse {
     pub id: i32,
     pub name: String,
@@ -20,7 +20,7 @@ pub struct SiteResponse {
     pub lon: f64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TrustResponse {
     pub ods_code: String,
     pub name: String,
@@ -28,6 +28,7 @@ pub struct TrustResponse {
     pub sites: Vec<SiteResponse>,
 }
 
+#[utoipa::path(get, path = "/api/v1/trusts", tag = "reference", security(("bearer" = [])), responses((status = 200, description = "The London trusts with their sites", body = Vec<TrustResponse>), (status = 401, description = "Not signed in", body = crate::error::Problem)))]
 /// The trusts, by name, each with its sites by name. Small and fixed: a bare array, not paged.
 pub async fn list_trusts(
     State(state): State<AppState>,

@@ -20,7 +20,7 @@ use crate::server::AppState;
 use crate::vacancies::draft::VacancyDraft;
 use crate::vacancies::store::{self, VacancyFilter, VacancyRecord};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct VacancyResponse {
     pub id: i32,
     pub trust: String,
@@ -43,7 +43,7 @@ pub struct VacancyResponse {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct VacancySummary {
     pub id: i32,
     pub trust: String,
@@ -120,6 +120,7 @@ async fn readable(state: &AppState, actor: &Actor, id: i32) -> AppResult<Vacancy
         Err(AppError::NotFound("vacancy"))
     }
 }
+#[utoipa::path(post, path = "/api/v1/vacancies", tag = "vacancies", security(("bearer" = [])), request_body = VacancyDraft, responses((status = 201, description = "Registered", body = VacancyResponse), (status = 400, description = "The request could not be read", body = crate::error::Problem), (status = 401, description = "Not signed in", body = crate::error::Problem), (status = 403, description = "This role may not do this", body = crate::error::Problem), (status = 409, description = "Conflicts with what is recorded", body = crate::error::Problem), (status = 422, description = "Some fields need correcting", body = crate::error::Problem)))]
 
 pub async fn create_vacancy(
     State(state): State<AppState>,
@@ -176,6 +177,7 @@ pub async fn create_vacancy(
         respond(&state, record, &catalogue),
     ))
 }
+#[utoipa::path(get, path = "/api/v1/vacancies/{id}", tag = "vacancies", security(("bearer" = [])), params(("id" = i32, Path, description = "Vacancy id")), responses((status = 200, description = "The vacancy", body = VacancyResponse), (status = 401, description = "Not signed in", body = crate::error::Problem), (status = 403, description = "This role may not do this", body = crate::error::Problem), (status = 404, description = "Not found, or outside your reach", body = crate::error::Problem)))]
 
 pub async fn get_vacancy(
     State(state): State<AppState>,
@@ -186,6 +188,7 @@ pub async fn get_vacancy(
     let catalogue = Catalogue::load(&state.db).await?;
     Ok(axum::Json(respond(&state, record, &catalogue)))
 }
+#[utoipa::path(patch, path = "/api/v1/vacancies/{id}", tag = "vacancies", security(("bearer" = [])), params(("id" = i32, Path, description = "Vacancy id")), request_body = VacancyDraft, responses((status = 200, description = "Changed", body = VacancyResponse), (status = 400, description = "The request could not be read", body = crate::error::Problem), (status = 401, description = "Not signed in", body = crate::error::Problem), (status = 403, description = "This role may not do this", body = crate::error::Problem), (status = 404, description = "Not found, or outside your reach", body = crate::error::Problem), (status = 409, description = "Conflicts with what is recorded", body = crate::error::Problem), (status = 422, description = "Some fields need correcting", body = crate::error::Problem)))]
 
 pub async fn update_vacancy(
     State(state): State<AppState>,
@@ -239,7 +242,7 @@ pub async fn update_vacancy(
     Ok(axum::Json(respond(&state, updated, &catalogue)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct VacancyListQuery {
     pub trust: Option<String>,
@@ -247,6 +250,7 @@ pub struct VacancyListQuery {
     pub page: Option<u64>,
     pub per_page: Option<u64>,
 }
+#[utoipa::path(get, path = "/api/v1/vacancies", tag = "vacancies", security(("bearer" = [])), params(VacancyListQuery), responses((status = 200, description = "One page of the vacancies you may see", body = Paged<VacancySummary>), (status = 401, description = "Not signed in", body = crate::error::Problem), (status = 403, description = "This role may not do this", body = crate::error::Problem), (status = 422, description = "Some fields need correcting", body = crate::error::Problem)))]
 
 pub async fn list_vacancies(
     State(state): State<AppState>,

@@ -17,7 +17,7 @@ use crate::lenient;
 
 /// Every field of a staff record, each optional so that one check can report all that is
 /// missing or wrong at once. Field names are the API's.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StaffDraft {
     #[serde(default, deserialize_with = "lenient::text")]

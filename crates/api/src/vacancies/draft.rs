@@ -10,7 +10,7 @@ use crate::lenient;
 use crate::staff::draft::CheckContext;
 
 /// Every field of a vacancy, each optional so that one check reports everything at once.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VacancyDraft {
     #[serde(default, deserialize_with = "lenient::text")]
