@@ -254,6 +254,7 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
         print_accounts(&accounts);
     }
     state.mark_ready();
+    api::outbox::start_delivery(db.clone(), &settings).context("starting email delivery")?;
     println!("ready: http://{address}/readyz");
     server.await.context("the server stopped")??;
     Ok(())

@@ -120,3 +120,75 @@ async fn an_invited_staff_member_sets_a_password_from_the_emailed_link_and_sees_
     );
     app.finish().await;
 }
+
+#[tokio::test]
+async fn queued_email_is_written_once_as_an_eml_file_and_a_failed_write_is_retried_later() {
+    let app = TestApp::new().await;
+    let message = notifier::message::invitation(
+        "grace@nhs.net",
+        "Grace",
+        "A Trust",
+        "http://127.0.0.1:8080/invitations/rdi_x",
+        "1 January 2027",
+    );
+    api::outbox::enqueue(&app.db, "invitation", &message, None)
+        .await
+        .unwrap();
+
+    // A folder that cannot be written (a file stands where it should be): the send fails.
+    let folder = tempfile::tempdir().unwrap();
+    let blocked = folder.path().join("mail");
+    let mailer =
+        notifier::FileMailer::new(&blocked, "Redeploy London <no-reply@redeploy.example>").unwrap();
+    std::fs::remove_dir(&blocked).unwrap();
+    std::fs::write(&blocked, "not a folder").unwrap();
+    let first = api::outbox::deliver_due(&app.db, &mailer, 10)
+        .await
+        .unwrap();
+    assert_eq!((first.sent, first.failed), (0, 1));
+    let row = &email_outbox::Entity::find().all(&app.db).await.unwrap()[0];
+    assert_eq!((row.status.as_str(), row.attempts), ("pending", 1));
+    assert!(row.last_error.is_some());
+    assert!(
+        row.next_attempt_at > chrono::Utc::now(),
+        "retried later, not at once"
+    );
+    let too_soon = api::outbox::deliver_due(&app.db, &mailer, 10)
+        .await
+        .unwrap();
+    assert_eq!((too_soon.sent, too_soon.failed), (0, 0));
+
+    // Due again, with a folder that works: written once.
+    email_outbox::Entity::update_many()
+        .col_expr(
+            email_outbox::Column::NextAttemptAt,
+            sea_orm::sea_query::Expr::value(chrono::Utc::now()),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let good = folder.path().join("good");
+    let mailer =
+        notifier::FileMailer::new(&good, "Redeploy London <no-reply@redeploy.example>").unwrap();
+    let sent = api::outbox::deliver_due(&app.db, &mailer, 10)
+        .await
+        .unwrap();
+    assert_eq!(sent.sent, 1);
+    let again = api::outbox::deliver_due(&app.db, &mailer, 10)
+        .await
+        .unwrap();
+    assert_eq!(again.sent, 0, "never sent twice");
+    let files: Vec<_> = std::fs::read_dir(&good)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1);
+    let eml = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(eml.contains("Subject: Set up your Redeploy London account"));
+    assert!(eml.contains("To: grace@nhs.net"));
+    assert!(eml.contains("rdi_x"));
+    let row = &email_outbox::Entity::find().all(&app.db).await.unwrap()[0];
+    assert_eq!(row.status, "sent");
+    assert!(row.sent_at.is_some());
+    app.finish().await;
+}

@@ -5,8 +5,10 @@
 //! them to a transport. By default mail is written as `.eml` files to a folder, so the service
 //! runs with no mail server.
 
+pub mod mailer;
 pub mod message;
 pub mod settings;
 
+pub use mailer::{FileMailer, MailError, Mailer};
 pub use message::Message;
 pub use settings::{EmailSettings, SettingsError, Transport};
