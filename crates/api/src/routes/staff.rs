@@ -238,7 +238,8 @@ pub async fn update_staff(
 ) -> AppResult<axum::Json<StaffResponse>> {
     let record = readable(&state, &actor, id).await?;
     if actor.role == Role::Staff {
-        let outside: Vec<&str> = changed_fields(&patch)
+        let outside: Vec<&str> = patch
+            .given_fields()
             .into_iter()
             .filter(|f| !SELF_SERVICE_FIELDS.contains(f))
             .collect();
@@ -287,39 +288,6 @@ pub async fn update_staff(
         .await?
         .ok_or(AppError::NotFound("staff record"))?;
     Ok(axum::Json(respond(updated, &catalogue)))
-}
-
-/// The names of the fields a patch gives.
-fn changed_fields(patch: &StaffDraft) -> Vec<&'static str> {
-    let mut fields = Vec::new();
-    macro_rules! given {
-        ($($field:ident),*) => { $( if patch.$field.is_some() { fields.push(stringify!($field)); } )* };
-    }
-    given!(
-        trust,
-        staff_number,
-        name,
-        email,
-        band,
-        staff_group,
-        job_title,
-        skills,
-        registrations,
-        base_site,
-        home_postcode,
-        max_travel_minutes,
-        hours_min,
-        hours_max,
-        lower_band_consent,
-        priority_tier,
-        redeployment_period_ends,
-        salary,
-        wte,
-        continuous_service_start,
-        date_of_birth,
-        status
-    );
-    fields
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -15,6 +15,37 @@ use crate::checks::{Checker, normalise_skills};
 use crate::error::FieldError;
 use crate::lenient;
 
+/// Calls `$action!` with every field of [`StaffDraft`], so that code that must visit each field
+/// lists them in one place.
+macro_rules! with_staff_fields {
+    ($action:ident) => {
+        $action!(
+            trust,
+            staff_number,
+            name,
+            email,
+            band,
+            staff_group,
+            job_title,
+            skills,
+            registrations,
+            base_site,
+            home_postcode,
+            max_travel_minutes,
+            hours_min,
+            hours_max,
+            lower_band_consent,
+            priority_tier,
+            redeployment_period_ends,
+            salary,
+            wte,
+            continuous_service_start,
+            date_of_birth,
+            status
+        )
+    };
+}
+
 /// Every field of a staff record, each optional so that one check can report all that is
 /// missing or wrong at once. Field names are the API's.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -74,31 +105,18 @@ impl StaffDraft {
         macro_rules! take {
             ($($field:ident),*) => { $( if patch.$field.is_some() { self.$field = patch.$field; } )* };
         }
-        take!(
-            trust,
-            staff_number,
-            name,
-            email,
-            band,
-            staff_group,
-            job_title,
-            skills,
-            registrations,
-            base_site,
-            home_postcode,
-            max_travel_minutes,
-            hours_min,
-            hours_max,
-            lower_band_consent,
-            priority_tier,
-            redeployment_period_ends,
-            salary,
-            wte,
-            continuous_service_start,
-            date_of_birth,
-            status
-        );
+        with_staff_fields!(take);
         self
+    }
+
+    /// The names of the fields this draft gives.
+    pub fn given_fields(&self) -> Vec<&'static str> {
+        let mut fields = Vec::new();
+        macro_rules! given {
+            ($($field:ident),*) => { $( if self.$field.is_some() { fields.push(stringify!($field)); } )* };
+        }
+        with_staff_fields!(given);
+        fields
     }
 
     /// Checks every field, returning the valid record or every problem found.
