@@ -45,3 +45,63 @@ pub struct VacancyProfile {
     pub position: Coordinates,
     pub hours: Hours,
 }
+
+impl StaffProfile {
+    /// The profile of a stored staff member. `position` is where their travel is measured from
+    /// (home postcode, home district or base site, as `basis` says); skills are interned.
+    pub fn from_record(
+        id: i64,
+        staff: &domain::AtRiskStaff,
+        position: Coordinates,
+        basis: LocationBasis,
+        interner: &mut crate::skills::SkillInterner,
+    ) -> StaffProfile {
+        StaffProfile {
+            id,
+            active: staff.status.is_matchable(),
+            band: staff.band,
+            staff_group: staff.staff_group,
+            skills: SkillSet::new(
+                staff
+                    .skills
+                    .iter()
+                    .map(|s| interner.intern(&s.key(), &s.skill)),
+            ),
+            registrations: staff.registrations.clone(),
+            position,
+            location_basis: basis,
+            max_travel: staff.max_travel,
+            hours: staff.hours,
+            lower_band_consent: staff.lower_band_consent,
+            priority_tier: staff.priority_tier,
+            redeployment_period_ends: staff.redeployment_period_ends,
+        }
+    }
+}
+
+impl VacancyProfile {
+    /// The profile of a stored vacancy at `position` (its site's), open only while its status
+    /// is open and its closing date has not passed `today`.
+    pub fn from_record(
+        id: i64,
+        vacancy: &domain::Vacancy,
+        position: Coordinates,
+        today: NaiveDate,
+        interner: &mut crate::skills::SkillInterner,
+    ) -> VacancyProfile {
+        let mut set = |skills: &[domain::NormalisedSkill]| {
+            SkillSet::new(skills.iter().map(|s| interner.intern(&s.key(), &s.skill)))
+        };
+        VacancyProfile {
+            id,
+            open: vacancy.status == domain::VacancyStatus::Open && vacancy.closing_date >= today,
+            band: vacancy.band,
+            staff_group: vacancy.staff_group,
+            essential: set(&vacancy.essential_skills),
+            desirable: set(&vacancy.desirable_skills),
+            registration_required: vacancy.registration_required,
+            position,
+            hours: vacancy.hours,
+        }
+    }
+}

@@ -15,11 +15,11 @@ use domain::{Band, Coordinates, PriorityTier};
 
 use crate::policy::MatchPolicy;
 use crate::profile::{StaffProfile, VacancyProfile};
-use crate::rules::{Exclusion, RuleFailure, failures};
+use crate::rules::{Exclusion, RuleFailure, failures, passes};
 use crate::score::{Explanation, score};
 
 /// An eligible pair, scored and explained.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Match {
     pub staff_id: i64,
     pub vacancy_id: i64,
@@ -66,7 +66,7 @@ impl RankContext<'_> {
     pub fn evaluate(&self, staff: &StaffProfile, vacancy: &VacancyProfile) -> Option<Match> {
         let minutes = self.policy.travel.minutes(staff.position, vacancy.position);
         let exclusion = self.exclusions.get(&(staff.id, vacancy.id)).copied();
-        if !failures(self.policy, staff, vacancy, minutes, exclusion, false).is_empty() {
+        if !passes(self.policy, staff, vacancy, minutes, exclusion) {
             return None;
         }
         let (score, exact_match, explanation) = score(self.policy, staff, vacancy, minutes);
@@ -85,7 +85,7 @@ impl RankContext<'_> {
     pub fn why_not(&self, staff: &StaffProfile, vacancy: &VacancyProfile) -> Vec<RuleFailure> {
         let minutes = self.policy.travel.minutes(staff.position, vacancy.position);
         let exclusion = self.exclusions.get(&(staff.id, vacancy.id)).copied();
-        failures(self.policy, staff, vacancy, minutes, exclusion, true)
+        failures(self.policy, staff, vacancy, minutes, exclusion)
     }
 
     /// The furthest straight-line distance a limit of `minutes` can reach, allowing for the

@@ -83,24 +83,22 @@ impl fmt::Display for RuleFailure {
     }
 }
 
-/// Checks every hard rule for a pair whose travel time is `minutes`. With `all` false it stops
-/// at the first failure (the ranking only needs to know whether any rule fails).
-pub fn failures(
+/// Checks the hard rules for a pair whose travel time is `minutes`, in a fixed order, telling
+/// `report` of each failure; stops when `report` returns false.
+fn check(
     policy: &MatchPolicy,
     staff: &StaffProfile,
     vacancy: &VacancyProfile,
     minutes: u32,
     exclusion: Option<Exclusion>,
-    all: bool,
-) -> Vec<RuleFailure> {
-    let mut found = Vec::new();
+    mut report: impl FnMut(RuleFailure) -> bool,
+) {
     macro_rules! fail {
-        ($failure:expr) => {{
-            found.push($failure);
-            if !all {
-                return found;
+        ($failure:expr) => {
+            if !report($failure) {
+                return;
             }
-        }};
+        };
     }
     if !vacancy.open {
         fail!(RuleFailure::VacancyNotOpen);
@@ -146,5 +144,36 @@ pub fn failures(
     if let Some(by) = exclusion {
         fail!(RuleFailure::Excluded { by });
     }
+}
+
+/// Whether the pair passes every hard rule (the ranking's question: no allocation).
+pub fn passes(
+    policy: &MatchPolicy,
+    staff: &StaffProfile,
+    vacancy: &VacancyProfile,
+    minutes: u32,
+    exclusion: Option<Exclusion>,
+) -> bool {
+    let mut passed = true;
+    check(policy, staff, vacancy, minutes, exclusion, |_| {
+        passed = false;
+        false
+    });
+    passed
+}
+
+/// Every hard rule the pair fails ("why not").
+pub fn failures(
+    policy: &MatchPolicy,
+    staff: &StaffProfile,
+    vacancy: &VacancyProfile,
+    minutes: u32,
+    exclusion: Option<Exclusion>,
+) -> Vec<RuleFailure> {
+    let mut found = Vec::new();
+    check(policy, staff, vacancy, minutes, exclusion, |failure| {
+        found.push(failure);
+        true
+    });
     found
 }

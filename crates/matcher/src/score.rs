@@ -29,16 +29,12 @@ impl Points {
     }
 }
 
-/// Why a pair scored what it did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Why a pair scored what it did. Small and copied, so that ranking millions of pairs allocates
+/// nothing per pair; the skills matched and missing follow from the pair's profiles and are
+/// listed on demand by [`Explanation::matched_skills`] and its siblings.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Explanation {
     pub points: Points,
-    /// Essential skills the staff member holds.
-    pub matched_skills: Vec<SkillId>,
-    /// Essential skills the staff member does not hold.
-    pub missing_skills: Vec<SkillId>,
-    /// Desirable skills the staff member holds.
-    pub matched_desirable: Vec<SkillId>,
     pub travel_minutes: u32,
     /// Bands below the staff member's own (0: the same band).
     pub band_drop: u8,
@@ -94,33 +90,44 @@ pub fn score(
             0.0
         },
     };
-    let matched_skills: Vec<SkillId> = vacancy
-        .essential
-        .iter()
-        .filter(|s| staff.skills.contains(*s))
-        .collect();
-    let missing_skills: Vec<SkillId> = vacancy
-        .essential
-        .iter()
-        .filter(|s| !staff.skills.contains(*s))
-        .collect();
-    let matched_desirable = vacancy
-        .desirable
-        .iter()
-        .filter(|s| staff.skills.contains(*s))
-        .collect();
     let exact = drop == 0
-        && missing_skills.is_empty()
+        && vacancy.essential.overlap(&staff.skills) == vacancy.essential.len()
         && minutes <= policy.exact_match_max_travel_minutes
         && hours_gap <= policy.exact_match_hours_tolerance * preferred + 1e-9;
     let explanation = Explanation {
         points,
-        matched_skills,
-        missing_skills,
-        matched_desirable,
         travel_minutes: minutes,
         band_drop: drop,
         location_basis: staff.location_basis,
     };
     (hundredths(points.total()), exact, explanation)
+}
+
+impl Explanation {
+    /// The vacancy's essential skills the staff member holds.
+    pub fn matched_skills(staff: &StaffProfile, vacancy: &VacancyProfile) -> Vec<SkillId> {
+        vacancy
+            .essential
+            .iter()
+            .filter(|s| staff.skills.contains(*s))
+            .collect()
+    }
+
+    /// The vacancy's essential skills the staff member does not hold.
+    pub fn missing_skills(staff: &StaffProfile, vacancy: &VacancyProfile) -> Vec<SkillId> {
+        vacancy
+            .essential
+            .iter()
+            .filter(|s| !staff.skills.contains(*s))
+            .collect()
+    }
+
+    /// The vacancy's desirable skills the staff member holds.
+    pub fn matched_desirable(staff: &StaffProfile, vacancy: &VacancyProfile) -> Vec<SkillId> {
+        vacancy
+            .desirable
+            .iter()
+            .filter(|s| staff.skills.contains(*s))
+            .collect()
+    }
 }

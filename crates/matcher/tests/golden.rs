@@ -8,8 +8,8 @@ use domain::{
     TravelLimit,
 };
 use redeploy_matcher::{
-    Exclusion, Exclusions, MatchPolicy, Matcher, RankContext, RuleFailure, SkillInterner, SkillSet,
-    StaffProfile, VacancyProfile,
+    Exclusion, Exclusions, Explanation, MatchPolicy, Matcher, RankContext, RuleFailure,
+    SkillInterner, SkillSet, StaffProfile, VacancyProfile,
 };
 
 fn at(lat: f64, lon: f64) -> Coordinates {
@@ -189,8 +189,7 @@ fn candidates_come_in_priority_then_exact_then_score_order() {
     assert_eq!(three.points.essential_skills, 22.5);
     assert_eq!(three.points.desirable_skills, 0.0);
     assert_eq!((candidates[1].score, candidates[2].score), (72.5, 58.5));
-    let missing: Vec<&str> = three
-        .missing_skills
+    let missing: Vec<&str> = Explanation::missing_skills(&s.staff[2], &s.vacancies[0])
         .iter()
         .map(|id| s.interner.name(*id))
         .collect();

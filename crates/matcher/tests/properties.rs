@@ -146,6 +146,18 @@ proptest! {
     }
 
     #[test]
+    fn a_pair_is_ranked_exactly_when_why_not_finds_nothing((staff, vacancies, excluded) in world()) {
+        let policy = MatchPolicy::default();
+        let exclusions = exclusions_of(&staff, &vacancies, &excluded);
+        let context = RankContext { policy: &policy, today: today(), exclusions: &exclusions };
+        for s in &staff {
+            for v in &vacancies {
+                prop_assert_eq!(context.evaluate(s, v).is_some(), context.why_not(s, v).is_empty());
+            }
+        }
+    }
+
+    #[test]
     fn no_suggested_pair_breaks_a_hard_rule((staff, vacancies, excluded) in world()) {
         let policy = MatchPolicy::default();
         let exclusions = exclusions_of(&staff, &vacancies, &excluded);
