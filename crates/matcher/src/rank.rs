@@ -64,11 +64,20 @@ pub struct RankContext<'a> {
 impl RankContext<'_> {
     /// Scores the pair if every hard rule passes.
     pub fn evaluate(&self, staff: &StaffProfile, vacancy: &VacancyProfile) -> Option<Match> {
-        let minutes = self.policy.travel.minutes(staff.position, vacancy.position);
-        let exclusion = self.exclusions.get(&(staff.id, vacancy.id)).copied();
-        if !passes(self.policy, staff, vacancy, minutes, exclusion) {
+        let mut journey = None;
+        let minutes =
+            || *journey.insert(self.policy.travel.minutes(staff.position, vacancy.position));
+        if !passes(
+            self.policy,
+            staff,
+            vacancy,
+            minutes,
+            self.exclusion(staff, vacancy),
+        ) {
             return None;
         }
+        let minutes =
+            journey.unwrap_or_else(|| self.policy.travel.minutes(staff.position, vacancy.position));
         let (score, exact_match, explanation) = score(self.policy, staff, vacancy, minutes);
         Some(Match {
             staff_id: staff.id,
@@ -83,9 +92,23 @@ impl RankContext<'_> {
 
     /// Every hard rule the pair fails, in words ("why not").
     pub fn why_not(&self, staff: &StaffProfile, vacancy: &VacancyProfile) -> Vec<RuleFailure> {
-        let minutes = self.policy.travel.minutes(staff.position, vacancy.position);
-        let exclusion = self.exclusions.get(&(staff.id, vacancy.id)).copied();
-        failures(self.policy, staff, vacancy, minutes, exclusion)
+        let minutes = || self.policy.travel.minutes(staff.position, vacancy.position);
+        failures(
+            self.policy,
+            staff,
+            vacancy,
+            minutes,
+            self.exclusion(staff, vacancy),
+        )
+    }
+
+    /// A person's decision about this pair, if any (looked up only when there are any at all).
+    fn exclusion(&self, staff: &StaffProfile, vacancy: &VacancyProfile) -> Option<Exclusion> {
+        if self.exclusions.is_empty() {
+            None
+        } else {
+            self.exclusions.get(&(staff.id, vacancy.id)).copied()
+        }
     }
 
     /// The furthest straight-line distance a limit of `minutes` can reach, allowing for the

@@ -83,13 +83,13 @@ impl fmt::Display for RuleFailure {
     }
 }
 
-/// Checks the hard rules for a pair whose travel time is `minutes`, in a fixed order, telling
+/// Checks the hard rules for a pair whose travel time `minutes` gives, in a fixed order, telling
 /// `report` of each failure; stops when `report` returns false.
 fn check(
     policy: &MatchPolicy,
     staff: &StaffProfile,
     vacancy: &VacancyProfile,
-    minutes: u32,
+    minutes: impl FnOnce() -> u32,
     exclusion: Option<Exclusion>,
     mut report: impl FnMut(RuleFailure) -> bool,
 ) {
@@ -128,12 +128,6 @@ fn check(
     {
         fail!(RuleFailure::RegistrationMissing { required });
     }
-    if minutes > staff.max_travel.minutes() {
-        fail!(RuleFailure::TooFar {
-            minutes,
-            limit: staff.max_travel.minutes()
-        });
-    }
     if !staff.hours.contains(vacancy.hours) {
         fail!(RuleFailure::HoursOutsideRange {
             hours: vacancy.hours.get(),
@@ -144,6 +138,14 @@ fn check(
     if let Some(by) = exclusion {
         fail!(RuleFailure::Excluded { by });
     }
+    // The journey is estimated last, only for pairs no cheaper rule has ruled out.
+    let minutes = minutes();
+    if minutes > staff.max_travel.minutes() {
+        fail!(RuleFailure::TooFar {
+            minutes,
+            limit: staff.max_travel.minutes()
+        });
+    }
 }
 
 /// Whether the pair passes every hard rule (the ranking's question: no allocation).
@@ -151,7 +153,7 @@ pub fn passes(
     policy: &MatchPolicy,
     staff: &StaffProfile,
     vacancy: &VacancyProfile,
-    minutes: u32,
+    minutes: impl FnOnce() -> u32,
     exclusion: Option<Exclusion>,
 ) -> bool {
     let mut passed = true;
@@ -167,7 +169,7 @@ pub fn failures(
     policy: &MatchPolicy,
     staff: &StaffProfile,
     vacancy: &VacancyProfile,
-    minutes: u32,
+    minutes: impl FnOnce() -> u32,
     exclusion: Option<Exclusion>,
 ) -> Vec<RuleFailure> {
     let mut found = Vec::new();
