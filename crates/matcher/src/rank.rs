@@ -124,13 +124,20 @@ impl RankContext<'_> {
 const KM_PER_DEGREE: f64 = 110.5;
 const CELL_KM: f64 = 5.0;
 
-/// Items on a grid of map squares, for finding those within a distance of a point.
+/// Items on a grid of map squares, for finding those within a distance of a point. The squares
+/// cover the items' bounding box, row by row, and each square's items sit together in one array,
+/// so a query copies one contiguous run per row of squares it covers.
 #[derive(Debug, Clone, Default)]
 struct Grid {
-    cells: HashMap<(i32, i32), Vec<u32>>,
     /// The cosine of the furthest latitude from the equator among the items, so that east–west
     /// grid distances are never longer than real ones.
     cos_lat: f64,
+    origin: (i32, i32),
+    width: i32,
+    height: i32,
+    /// Where each square's items start in `items` (one more entry than there are squares).
+    starts: Vec<u32>,
+    items: Vec<u32>,
 }
 
 impl Grid {
@@ -140,13 +147,44 @@ impl Grid {
             .map(|(_, p)| p.lat().abs())
             .fold(0.0_f64, f64::max);
         let mut grid = Grid {
-            cells: HashMap::new(),
             cos_lat: max_lat.to_radians().cos().max(0.01),
+            ..Grid::default()
         };
-        for (index, position) in items {
-            let cell = grid.cell(position);
-            grid.cells.entry(cell).or_default().push(index);
+        let placed: Vec<(u32, (i32, i32))> = items.map(|(i, p)| (i, grid.cell(p))).collect();
+        if placed.is_empty() {
+            return grid;
         }
+        let (min_x, max_x) = placed
+            .iter()
+            .fold((i32::MAX, i32::MIN), |(lo, hi), (_, c)| {
+                (lo.min(c.0), hi.max(c.0))
+            });
+        let (min_y, max_y) = placed
+            .iter()
+            .fold((i32::MAX, i32::MIN), |(lo, hi), (_, c)| {
+                (lo.min(c.1), hi.max(c.1))
+            });
+        grid.origin = (min_x, min_y);
+        grid.width = max_x - min_x + 1;
+        grid.height = max_y - min_y + 1;
+        let square = |c: (i32, i32)| ((c.1 - min_y) * grid.width + (c.0 - min_x)) as usize;
+        let squares = (grid.width * grid.height) as usize;
+        let mut counts = vec![0u32; squares + 1];
+        for (_, c) in &placed {
+            counts[square(*c) + 1] += 1;
+        }
+        for i in 1..counts.len() {
+            counts[i] += counts[i - 1];
+        }
+        let mut next = counts.clone();
+        let mut ordered = vec![0u32; placed.len()];
+        for (item, c) in &placed {
+            let at = &mut next[square(*c)];
+            ordered[*at as usize] = *item;
+            *at += 1;
+        }
+        grid.starts = counts;
+        grid.items = ordered;
         grid
     }
 
@@ -158,17 +196,23 @@ impl Grid {
 
     /// Every item in the squares that could lie within `km` of `p` (a superset; callers check).
     fn near(&self, p: Coordinates, km: f64, out: &mut Vec<u32>) {
-        if self.cells.is_empty() {
+        if self.items.is_empty() {
             return;
         }
         let (cx, cy) = self.cell(p);
         let span = (km / CELL_KM).ceil() as i32 + 1;
-        for dx in -span..=span {
-            for dy in -span..=span {
-                if let Some(items) = self.cells.get(&(cx + dx, cy + dy)) {
-                    out.extend_from_slice(items);
-                }
-            }
+        let x0 = (cx - span - self.origin.0).max(0);
+        let x1 = (cx + span - self.origin.0).min(self.width - 1);
+        let y0 = (cy - span - self.origin.1).max(0);
+        let y1 = (cy + span - self.origin.1).min(self.height - 1);
+        if x0 > x1 || y0 > y1 {
+            return;
+        }
+        for y in y0..=y1 {
+            let first = (y * self.width + x0) as usize;
+            let last = (y * self.width + x1) as usize;
+            let (from, to) = (self.starts[first] as usize, self.starts[last + 1] as usize);
+            out.extend_from_slice(&self.items[from..to]);
         }
     }
 }
@@ -266,7 +310,7 @@ impl<'a> Matcher<'a> {
                     .filter_map(|&s| self.context.evaluate(&self.staff[s as usize], vacancy)),
             );
         }
-        found.sort_by(candidate_order);
+        found.sort_unstable_by(candidate_order);
         found
     }
 
@@ -294,7 +338,7 @@ impl<'a> Matcher<'a> {
                     .filter_map(|&v| self.context.evaluate(staff, &self.vacancies[v as usize])),
             );
         }
-        found.sort_by(vacancy_order);
+        found.sort_unstable_by(vacancy_order);
         found
     }
 
@@ -326,7 +370,7 @@ pub mod naive {
             .iter()
             .filter_map(|s| context.evaluate(s, vacancy))
             .collect();
-        found.sort_by(candidate_order);
+        found.sort_unstable_by(candidate_order);
         found
     }
 
@@ -339,7 +383,7 @@ pub mod naive {
             .iter()
             .filter_map(|v| context.evaluate(staff, v))
             .collect();
-        found.sort_by(vacancy_order);
+        found.sort_unstable_by(vacancy_order);
         found
     }
 
