@@ -131,6 +131,7 @@ async fn every_route_answers_every_role_as_design_section_1_says() {
         S::UNPROCESSABLE_ENTITY,
     );
     let staff_path = format!("/api/v1/staff/{own_id}");
+    let why_not_path = format!("/api/v1/staff/{own_id}/why-not/{vacancy_id}");
     let vacancy_path = format!("/api/v1/vacancies/{vacancy_id}");
     let vacancy_csv = "Job reference,Job title,Band,Staff group,Site,Hours,Closing date,Essential skills,Contact email\n{REF},Porter,2,Estates and Ancillary,RJZ01,37.5,2099-06-30,Portering,estates@kch.nhs.uk\n";
     let staff_csv = "Staff number,Name,Email,Band,Staff group,Job title,Base site,Redeployment period ends,Continuous service start\n{REF},A Person,a.person@nhs.net,3,Estates and Ancillary,Porter,RJZ01,2099-06-30,2010-01-01\n";
@@ -217,6 +218,12 @@ async fn every_route_answers_every_role_as_design_section_1_says() {
             Method::GET,
             "/api/v1/vacancies".into(),
             [ok, ok, ok, ok, ok, forbidden, unauth],
+            Payload::None,
+        ),
+        (
+            Method::GET,
+            why_not_path.clone(),
+            [ok, ok, hidden, ok, hidden, forbidden, unauth],
             Payload::None,
         ),
         (

@@ -5,6 +5,7 @@ mod access;
 mod cli;
 mod helpers;
 mod invitations;
+mod matching;
 mod openapi;
 mod session;
 mod staff;

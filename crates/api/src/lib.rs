@@ -17,6 +17,7 @@ pub mod error;
 pub mod extract;
 pub mod import;
 mod lenient;
+pub mod matching;
 pub mod openapi;
 pub mod outbox;
 pub mod paging;

@@ -7,7 +7,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::routes::{
-    health, imports, invitations, session, skills, staff, tokens, trusts, vacancies,
+    health, imports, invitations, matches, session, skills, staff, tokens, trusts, vacancies,
 };
 
 #[derive(Debug, OpenApi)]
@@ -43,6 +43,7 @@ use crate::routes::{
         vacancies::get_vacancy,
         vacancies::update_vacancy,
         imports::import_vacancies,
+        matches::why_not,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -51,6 +52,7 @@ use crate::routes::{
         (name = "staff", description = "At-risk staff"),
         (name = "vacancies", description = "Vacancies"),
         (name = "uploads", description = "Bulk upload of CSV and XLSX files"),
+        (name = "matching", description = "Why a staff member and a vacancy do or do not match"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

@@ -15,7 +15,7 @@ use crate::staff::draft::CheckContext;
 use crate::config::Settings;
 use crate::error::AppError;
 use crate::routes::{
-    health, imports, invitations, session, skills, staff, tokens, trusts, vacancies,
+    health, imports, invitations, matches, session, skills, staff, tokens, trusts, vacancies,
 };
 
 /// What every handler can reach. Cheap to clone.
@@ -77,6 +77,7 @@ pub fn router(state: AppState) -> Router {
                 .delete(session::delete_session),
         )
         .route("/trusts", get(trusts::list_trusts))
+        .route("/staff/{id}/why-not/{vacancy_id}", get(matches::why_not))
         .route(
             "/staff/{id}/invite",
             axum::routing::post(invitations::invite_staff),

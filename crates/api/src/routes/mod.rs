@@ -3,6 +3,7 @@
 pub mod health;
 pub mod imports;
 pub mod invitations;
+pub mod matches;
 pub mod session;
 pub mod shapes;
 pub mod skills;
