@@ -1,7 +1,7 @@
 //! Helpers the storage modules share.
 
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Iterable};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, Iterable};
 
 /// Parameters one statement may carry: SQLite allows 32,766 and PostgreSQL 65,535; staying
 /// well under both keeps one code path for both.
@@ -28,4 +28,29 @@ where
         insert.exec_without_returning(db).await?;
     }
     Ok(())
+}
+
+/// Inserts rows in as few statements as the parameter limit allows and returns them as stored
+/// (with their new ids), so that callers can pair each with what it was made from by its
+/// natural key, whatever order the database reports them in.
+pub async fn insert_returning<A, C>(
+    db: &C,
+    rows: Vec<A>,
+) -> Result<Vec<<A::Entity as EntityTrait>::Model>, DbErr>
+where
+    A: ActiveModelTrait + Clone + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+    C: ConnectionTrait,
+{
+    let columns = <A::Entity as EntityTrait>::Column::iter().count().max(1);
+    let per_statement = (MAX_PARAMETERS / columns).max(1);
+    let mut stored = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(per_statement) {
+        stored.extend(
+            <A::Entity as EntityTrait>::insert_many(chunk.to_vec())
+                .exec_with_returning(db)
+                .await?,
+        );
+    }
+    Ok(stored)
 }

@@ -13,7 +13,7 @@ use crate::entities::{skill, staff, staff_registration, staff_skill};
 use crate::paging::PageRequest;
 use crate::skills_store::{ensure_skill_ids, kind_code, skills_by_id};
 use crate::staff::draft::{StaffDraft, ValidStaff};
-use crate::store_support::insert_chunked;
+use crate::store_support::{insert_chunked, insert_returning};
 
 /// A stored staff record with everything that hangs off it.
 #[derive(Debug, Clone)]
@@ -125,31 +125,20 @@ pub async fn insert_many<C: ConnectionTrait>(
             row
         })
         .collect();
-    insert_chunked(db, rows, None).await?;
-    // Read the new ids back by each record's natural key (trust and staff number).
-    let numbers: Vec<String> = valids
-        .iter()
-        .map(|v| v.staff.staff_number.clone())
+    let stored: std::collections::HashMap<(i32, String), i32> = insert_returning(db, rows)
+        .await?
+        .into_iter()
+        .map(|row| ((row.trust_id, row.staff_number), row.id))
         .collect();
-    let mut ids_by_key = std::collections::HashMap::new();
-    for chunk in numbers.chunks(1000) {
-        for row in staff::Entity::find()
-            .filter(staff::Column::StaffNumber.is_in(chunk.iter().cloned()))
-            .all(db)
-            .await?
-        {
-            ids_by_key.insert((row.trust_id, row.staff_number), row.id);
-        }
-    }
     let ids: Vec<i32> = valids
         .iter()
         .map(|v| {
-            ids_by_key
+            stored
                 .get(&(v.trust_id, v.staff.staff_number.clone()))
                 .copied()
         })
         .collect::<Option<Vec<i32>>>()
-        .ok_or_else(|| DbErr::Custom("a new staff record could not be read back".to_owned()))?;
+        .ok_or_else(|| DbErr::Custom("a new staff record was not stored".to_owned()))?;
     let pairs: Vec<(i32, &ValidStaff)> = ids.iter().copied().zip(valids.iter().copied()).collect();
     write_children(db, &pairs).await?;
     Ok(ids)

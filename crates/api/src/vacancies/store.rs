@@ -11,7 +11,7 @@ use crate::catalogue::Catalogue;
 use crate::entities::{skill, vacancy, vacancy_skill};
 use crate::paging::PageRequest;
 use crate::skills_store::{ensure_skill_ids, kind_code, skills_by_id};
-use crate::store_support::insert_chunked;
+use crate::store_support::{insert_chunked, insert_returning};
 use crate::vacancies::draft::{VacancyDraft, ValidVacancy};
 
 /// A stored vacancy with its skills.
@@ -114,28 +114,20 @@ pub async fn insert_many<C: ConnectionTrait>(
             row
         })
         .collect();
-    insert_chunked(db, rows, None).await?;
-    // Read the new ids back by each vacancy's natural key (trust and reference).
-    let mut ids_by_key = std::collections::HashMap::new();
-    let references: Vec<String> = valids.iter().map(|v| v.vacancy.reference.clone()).collect();
-    for chunk in references.chunks(1000) {
-        for row in vacancy::Entity::find()
-            .filter(vacancy::Column::Reference.is_in(chunk.iter().cloned()))
-            .all(db)
-            .await?
-        {
-            ids_by_key.insert((row.trust_id, row.reference), row.id);
-        }
-    }
+    let stored: std::collections::HashMap<(i32, String), i32> = insert_returning(db, rows)
+        .await?
+        .into_iter()
+        .map(|row| ((row.trust_id, row.reference), row.id))
+        .collect();
     let ids: Vec<i32> = valids
         .iter()
         .map(|v| {
-            ids_by_key
+            stored
                 .get(&(v.trust_id, v.vacancy.reference.clone()))
                 .copied()
         })
         .collect::<Option<Vec<i32>>>()
-        .ok_or_else(|| DbErr::Custom("a new vacancy could not be read back".to_owned()))?;
+        .ok_or_else(|| DbErr::Custom("a new vacancy was not stored".to_owned()))?;
     let pairs: Vec<(i32, &ValidVacancy)> =
         ids.iter().copied().zip(valids.iter().copied()).collect();
     write_skills(db, &pairs).await?;
