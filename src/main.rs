@@ -96,6 +96,9 @@ enum Command {
 enum ImportKind {
     Vacancies,
     Staff,
+    /// Exact postcode positions: the ONS Postcode Directory CSV (pcds, lat, long) or any CSV
+    /// with postcode, latitude and longitude.
+    Postcodes,
 }
 
 #[derive(Debug, Subcommand)]
@@ -337,7 +340,25 @@ async fn import(
     trust: Option<String>,
     dry_run: bool,
 ) -> Result<()> {
-    use api::import::run::run;
+    match kind {
+        ImportKind::Vacancies => {
+            import_records::<api::import::vacancies::Vacancies>(settings, file, trust, dry_run)
+                .await
+        }
+        ImportKind::Staff => {
+            import_records::<api::import::staff::Staff>(settings, file, trust, dry_run).await
+        }
+        ImportKind::Postcodes => import_postcodes(settings, file).await,
+    }
+}
+
+/// Uploads a file of `U` records by the same all-or-nothing rules as the API.
+async fn import_records<U: api::import::run::Upload>(
+    settings: Settings,
+    file: PathBuf,
+    trust: Option<String>,
+    dry_run: bool,
+) -> Result<()> {
     let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
     let table = api::import::table::read_table(&bytes, settings.uploads.max_rows)
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
@@ -357,31 +378,10 @@ async fn import(
             .progress_chars("=> "),
     );
     let progress = |done: usize| bar.set_position(done as u64);
-    let report = match kind {
-        ImportKind::Vacancies => {
-            run::<api::import::vacancies::Vacancies>(
-                &db,
-                &settings,
-                &vocabulary,
-                &table,
-                &options,
-                &progress,
-            )
+    let report =
+        api::import::run::run::<U>(&db, &settings, &vocabulary, &table, &options, &progress)
             .await
-        }
-        ImportKind::Staff => {
-            run::<api::import::staff::Staff>(
-                &db,
-                &settings,
-                &vocabulary,
-                &table,
-                &options,
-                &progress,
-            )
-            .await
-        }
-    }
-    .map_err(|e| anyhow::anyhow!("the upload failed: {e}"))?;
+            .map_err(|e| anyhow::anyhow!("the upload failed: {e}"))?;
     bar.finish_and_clear();
     if !report.ignored_columns.is_empty() {
         println!("ignored columns: {}", report.ignored_columns.join(", "));
@@ -413,6 +413,28 @@ async fn import(
             report.errors.len()
         )
     }
+}
+
+async fn import_postcodes(settings: Settings, file: PathBuf) -> Result<()> {
+    let source =
+        std::fs::File::open(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    let db = open(&settings).await?;
+    prepare(&db).await?;
+    let spinner = ProgressBar::new_spinner().with_message("rows read");
+    spinner.set_style(
+        ProgressStyle::with_template("{spinner} {pos} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    let progress = |rows: u64| spinner.set_position(rows);
+    let outcome = api::postcodes::import_postcodes(&db, std::io::BufReader::new(source), &progress)
+        .await
+        .with_context(|| format!("importing {}", file.display()))?;
+    spinner.finish_and_clear();
+    println!(
+        "{} postcode positions stored, {} rows left out (no position, ended, or not a postcode)",
+        outcome.stored, outcome.skipped
+    );
+    Ok(())
 }
 
 async fn add_user(

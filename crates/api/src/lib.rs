@@ -22,6 +22,7 @@ pub mod openapi;
 pub mod outbox;
 pub mod paging;
 pub mod passwords;
+pub mod postcodes;
 pub mod reference_store;
 pub mod routes;
 pub mod server;
