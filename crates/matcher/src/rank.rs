@@ -286,10 +286,6 @@ impl<'a> Matcher<'a> {
         }
     }
 
-    pub fn context(&self) -> &RankContext<'a> {
-        &self.context
-    }
-
     /// The eligible candidates for the vacancy at `index`, in the DESIGN §2 order.
     pub fn candidates_for(&self, index: usize) -> Vec<Match> {
         let vacancy = &self.vacancies[index];

@@ -68,10 +68,6 @@ impl FileMailer {
             from,
         })
     }
-
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
 }
 
 impl Mailer for FileMailer {
