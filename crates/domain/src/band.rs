@@ -94,6 +94,7 @@ impl Band {
 
     /// Position in the ordering, 0 for band 1 up to 11 for band 9. Stored beside the code so
     /// that the database can compare bands without knowing their names.
+    #[inline]
     pub fn rank(self) -> u8 {
         self as u8
     }
@@ -104,6 +105,7 @@ impl Band {
     }
 
     /// How many bands `self` lies below `other` (0 when it is the same or higher).
+    #[inline]
     pub fn steps_below(self, other: Band) -> u8 {
         other.rank().saturating_sub(self.rank())
     }

@@ -41,6 +41,7 @@ impl Hours {
         }
     }
 
+    #[inline]
     pub fn get(self) -> f64 {
         self.0
     }
@@ -79,14 +80,17 @@ impl HoursRange {
         }
     }
 
+    #[inline]
     pub fn min(self) -> Hours {
         self.min
     }
 
+    #[inline]
     pub fn max(self) -> Hours {
         self.max
     }
 
+    #[inline]
     pub fn contains(self, hours: Hours) -> bool {
         (self.min.get()..=self.max.get()).contains(&hours.get())
     }
@@ -110,6 +114,7 @@ impl Wte {
         }
     }
 
+    #[inline]
     pub fn get(self) -> f64 {
         self.0
     }
@@ -146,6 +151,7 @@ impl TravelLimit {
         }
     }
 
+    #[inline]
     pub fn minutes(self) -> u32 {
         self.0
     }
@@ -197,6 +203,7 @@ impl PriorityTier {
             })
     }
 
+    #[inline]
     pub fn number(self) -> u8 {
         self as u8
     }

@@ -16,5 +16,5 @@ pub use policy::{MatchPolicy, PolicyError, Weights};
 pub use profile::{StaffProfile, VacancyProfile};
 pub use rank::{Exclusions, Match, Matcher, RankContext, candidate_order, naive, vacancy_order};
 pub use rules::{Exclusion, RuleFailure};
-pub use score::{Explanation, Points};
+pub use score::{Explanation, Hundredths, Points};
 pub use skills::{SkillId, SkillInterner, SkillSet};

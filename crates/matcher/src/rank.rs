@@ -9,6 +9,7 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
 use chrono::NaiveDate;
 use domain::{Band, Coordinates, PriorityTier};
@@ -16,38 +17,92 @@ use domain::{Band, Coordinates, PriorityTier};
 use crate::policy::MatchPolicy;
 use crate::profile::{StaffProfile, VacancyProfile};
 use crate::rules::{Exclusion, RuleFailure, failures, passes};
-use crate::score::{Explanation, score};
+use crate::score::{Explanation, Hundredths, score};
 
 /// An eligible pair, scored and explained.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Match {
     pub staff_id: i64,
     pub vacancy_id: i64,
-    pub score: f64,
+    pub score: Hundredths,
     pub exact_match: bool,
     pub priority_tier: PriorityTier,
     /// Days until the staff member's redeployment period ends.
-    pub days_left: i64,
+    pub days_left: i32,
     pub explanation: Explanation,
+}
+
+impl Match {
+    /// The candidate order, all but its last tie-break, as one integer, smaller first: priority
+    /// tier, then exact match, then score (higher first), then fewest days left. Ties go to
+    /// the lower staff id.
+    fn candidate_key(&self) -> u64 {
+        let tier = u64::from(self.priority_tier.number());
+        let inexact = u64::from(!self.exact_match);
+        let score_gap = u64::from(10_000u16.saturating_sub(self.score.0));
+        let days = u64::from((self.days_left as u32) ^ (1 << 31));
+        tier << 61 | inexact << 60 | score_gap << 46 | days << 14
+    }
+
+    /// A staff member's order of vacancies, all but its last tie-break, as one integer,
+    /// smaller first: score (higher first), then exact match. Ties go to the lower vacancy id.
+    fn vacancy_key(&self) -> u64 {
+        let score_gap = u64::from(10_000u16.saturating_sub(self.score.0));
+        let inexact = u64::from(!self.exact_match);
+        score_gap << 50 | inexact << 49
+    }
 }
 
 /// Candidates for a vacancy: priority tier, then exact match, then score, then fewest days
 /// left, then staff id, so that the order is total and never depends on input order.
 pub fn candidate_order(a: &Match, b: &Match) -> Ordering {
-    a.priority_tier
-        .cmp(&b.priority_tier)
-        .then(b.exact_match.cmp(&a.exact_match))
-        .then(b.score.total_cmp(&a.score))
-        .then(a.days_left.cmp(&b.days_left))
+    a.candidate_key()
+        .cmp(&b.candidate_key())
         .then(a.staff_id.cmp(&b.staff_id))
 }
 
 /// Vacancies for a staff member: best score first, then exact match, then vacancy id.
 pub fn vacancy_order(a: &Match, b: &Match) -> Ordering {
-    b.score
-        .total_cmp(&a.score)
-        .then(b.exact_match.cmp(&a.exact_match))
+    a.vacancy_key()
+        .cmp(&b.vacancy_key())
         .then(a.vacancy_id.cmp(&b.vacancy_id))
+}
+
+/// Memory reused from one ranking to the next.
+#[derive(Debug, Default)]
+struct SortBuffers {
+    keys: Vec<(u64, u32)>,
+    sorted: Vec<Match>,
+}
+
+impl SortBuffers {
+    /// Puts `found` in the order `key`, then `tie`, give. Sorts small (key, position) pairs
+    /// rather than whole matches, then settles the rare equal keys by `tie`.
+    fn sort(&mut self, found: &mut Vec<Match>, key: fn(&Match) -> u64, tie: fn(&Match) -> i64) {
+        if found.len() < 2 {
+            return;
+        }
+        self.keys.clear();
+        self.keys
+            .extend(found.iter().enumerate().map(|(i, m)| (key(m), i as u32)));
+        self.keys.sort_unstable_by_key(|(k, _)| *k);
+        let mut run = 0;
+        while run < self.keys.len() {
+            let end = run
+                + self.keys[run..]
+                    .iter()
+                    .take_while(|(k, _)| *k == self.keys[run].0)
+                    .count();
+            if end - run > 1 {
+                self.keys[run..end].sort_unstable_by_key(|(_, i)| tie(&found[*i as usize]));
+            }
+            run = end;
+        }
+        self.sorted.clear();
+        self.sorted
+            .extend(self.keys.iter().map(|(_, i)| found[*i as usize]));
+        std::mem::swap(found, &mut self.sorted);
+    }
 }
 
 /// People's decisions that keep pairs apart: (staff id, vacancy id) → why.
@@ -85,7 +140,10 @@ impl RankContext<'_> {
             score,
             exact_match,
             priority_tier: staff.priority_tier,
-            days_left: (staff.redeployment_period_ends - self.today).num_days(),
+            // Clamped: a period millions of days off is a data error, not a reason to fail.
+            days_left: (staff.redeployment_period_ends - self.today)
+                .num_days()
+                .clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32,
             explanation,
         })
     }
@@ -121,139 +179,167 @@ impl RankContext<'_> {
 
 /// Kilometres per degree of latitude, taken a little short of the true ~111.2 so that grid
 /// distances never exceed real ones and no pair within reach is missed.
-const KM_PER_DEGREE: f64 = 110.5;
+const GRID_KM_PER_DEGREE: f64 = 110.5;
 const CELL_KM: f64 = 5.0;
 
-/// Items on a grid of map squares, for finding those within a distance of a point. The squares
-/// cover the items' bounding box, row by row, and each square's items sit together in one array,
-/// so a query copies one contiguous run per row of squares it covers.
-#[derive(Debug, Clone, Default)]
-struct Grid {
+/// Where an item on a grid is, and how far from a query point it may be and still match (its
+/// own travel reach; unlimited for vacancies).
+#[derive(Debug, Clone, Copy)]
+struct Placed {
+    lat: f64,
+    lon: f64,
+    reach_km: f64,
+}
+
+/// Profiles on a grid of map squares, for finding those within reach of a point. The squares
+/// cover the profiles' bounding box, row by row, and each square's profiles sit together, in
+/// copies kept in square order next to their positions: a query scans one contiguous run per
+/// row of squares, drops what is out of reach from the positions alone, and reads the
+/// profiles it keeps in memory order, which the processor's prefetching rewards.
+#[derive(Debug, Clone)]
+struct Grid<P> {
     /// The cosine of the furthest latitude from the equator among the items, so that east–west
     /// grid distances are never longer than real ones.
     cos_lat: f64,
+    /// The longest reach of any item.
+    longest_reach_km: f64,
     origin: (i32, i32),
     width: i32,
     height: i32,
-    /// Where each square's items start in `items` (one more entry than there are squares).
+    /// Where each square's items start in `places` and `profiles` (one more than squares).
     starts: Vec<u32>,
-    items: Vec<u32>,
+    places: Vec<Placed>,
+    profiles: Vec<P>,
 }
 
-impl Grid {
-    fn build(items: impl Iterator<Item = (u32, Coordinates)> + Clone) -> Grid {
+impl<P: Clone> Grid<P> {
+    fn build<'p>(items: impl Iterator<Item = (Placed, &'p P)> + Clone) -> Grid<P>
+    where
+        P: 'p,
+    {
         let max_lat = items
             .clone()
-            .map(|(_, p)| p.lat().abs())
+            .map(|(p, _)| p.lat.abs())
             .fold(0.0_f64, f64::max);
         let mut grid = Grid {
             cos_lat: max_lat.to_radians().cos().max(0.01),
-            ..Grid::default()
+            longest_reach_km: items.clone().map(|(p, _)| p.reach_km).fold(0.0, f64::max),
+            origin: (0, 0),
+            width: 0,
+            height: 0,
+            starts: Vec::new(),
+            places: Vec::new(),
+            profiles: Vec::new(),
         };
-        let placed: Vec<(u32, (i32, i32))> = items.map(|(i, p)| (i, grid.cell(p))).collect();
+        let mut placed: Vec<(Placed, &P, (i32, i32))> = items
+            .map(|(p, profile)| (p, profile, grid.cell(p.lat, p.lon)))
+            .collect();
         if placed.is_empty() {
             return grid;
         }
         let (min_x, max_x) = placed
             .iter()
-            .fold((i32::MAX, i32::MIN), |(lo, hi), (_, c)| {
+            .fold((i32::MAX, i32::MIN), |(lo, hi), (_, _, c)| {
                 (lo.min(c.0), hi.max(c.0))
             });
         let (min_y, max_y) = placed
             .iter()
-            .fold((i32::MAX, i32::MIN), |(lo, hi), (_, c)| {
+            .fold((i32::MAX, i32::MIN), |(lo, hi), (_, _, c)| {
                 (lo.min(c.1), hi.max(c.1))
             });
         grid.origin = (min_x, min_y);
         grid.width = max_x - min_x + 1;
         grid.height = max_y - min_y + 1;
-        let square = |c: (i32, i32)| ((c.1 - min_y) * grid.width + (c.0 - min_x)) as usize;
+        let square = |c: (i32, i32)| ((c.1 - min_y) * grid.width + (c.0 - min_x)) as u32;
+        // A stable sort keeps each square's items in input order.
+        placed.sort_by_key(|(_, _, c)| square(*c));
         let squares = (grid.width * grid.height) as usize;
-        let mut counts = vec![0u32; squares + 1];
-        for (_, c) in &placed {
-            counts[square(*c) + 1] += 1;
+        let mut starts = vec![0u32; squares + 1];
+        for (_, _, c) in &placed {
+            starts[square(*c) as usize + 1] += 1;
         }
-        for i in 1..counts.len() {
-            counts[i] += counts[i - 1];
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
         }
-        let mut next = counts.clone();
-        let mut ordered = vec![0u32; placed.len()];
-        for (item, c) in &placed {
-            let at = &mut next[square(*c)];
-            ordered[*at as usize] = *item;
-            *at += 1;
-        }
-        grid.starts = counts;
-        grid.items = ordered;
+        grid.starts = starts;
+        grid.places = placed.iter().map(|(p, _, _)| *p).collect();
+        grid.profiles = placed
+            .into_iter()
+            .map(|(_, profile, _)| profile.clone())
+            .collect();
         grid
     }
 
-    fn cell(&self, p: Coordinates) -> (i32, i32) {
-        let x = p.lon() * KM_PER_DEGREE * self.cos_lat / CELL_KM;
-        let y = p.lat() * KM_PER_DEGREE / CELL_KM;
+    fn cell(&self, lat: f64, lon: f64) -> (i32, i32) {
+        let x = lon * GRID_KM_PER_DEGREE * self.cos_lat / CELL_KM;
+        let y = lat * GRID_KM_PER_DEGREE / CELL_KM;
         (x.floor() as i32, y.floor() as i32)
     }
 
-    /// Every item in the squares that could lie within `km` of `p` (a superset; callers check).
-    fn near(&self, p: Coordinates, km: f64, out: &mut Vec<u32>) {
-        if self.items.is_empty() {
+    /// Shows `visit` every profile that may lie within both its own reach and `reach_km` of
+    /// `p`: a superset of those truly within it, because the distance used here is never
+    /// longer than the real one. `visit` checks each with the rules.
+    fn visit_near(&self, p: Coordinates, reach_km: f64, mut visit: impl FnMut(&P)) {
+        if self.places.is_empty() {
             return;
         }
-        let (cx, cy) = self.cell(p);
-        let span = (km / CELL_KM).ceil() as i32 + 1;
-        let x0 = (cx - span - self.origin.0).max(0);
-        let x1 = (cx + span - self.origin.0).min(self.width - 1);
-        let y0 = (cy - span - self.origin.1).max(0);
-        let y1 = (cy + span - self.origin.1).min(self.height - 1);
+        let reach_km = reach_km.min(self.longest_reach_km);
+        // East–west distances shrink with the smaller of the two latitudes' cosines, so a
+        // query further from the equator than every item needs a wider search.
+        let cos_lat = self.cos_lat.min(p.cos_lat());
+        let east_km_per_degree = GRID_KM_PER_DEGREE * cos_lat;
+        let (cx, cy) = self.cell(p.lat(), p.lon());
+        let span_x = (reach_km * self.cos_lat / cos_lat / CELL_KM).ceil() as i32 + 1;
+        let span_y = (reach_km / CELL_KM).ceil() as i32 + 1;
+        let x0 = (cx - span_x - self.origin.0).max(0);
+        let x1 = (cx + span_x - self.origin.0).min(self.width - 1);
+        let y0 = (cy - span_y - self.origin.1).max(0);
+        let y1 = (cy + span_y - self.origin.1).min(self.height - 1);
         if x0 > x1 || y0 > y1 {
             return;
         }
         for y in y0..=y1 {
             let first = (y * self.width + x0) as usize;
             let last = (y * self.width + x1) as usize;
-            let (from, to) = (self.starts[first] as usize, self.starts[last + 1] as usize);
-            out.extend_from_slice(&self.items[from..to]);
+            let run = self.starts[first] as usize..self.starts[last + 1] as usize;
+            for (place, profile) in self.places[run.clone()].iter().zip(&self.profiles[run]) {
+                let north = (place.lat - p.lat()) * GRID_KM_PER_DEGREE;
+                let east = (place.lon - p.lon()) * east_km_per_degree;
+                let limit = place.reach_km.min(reach_km);
+                if north * north + east * east <= limit * limit {
+                    visit(profile);
+                }
+            }
         }
     }
 }
 
-/// One grid per band, with the longest travel limit among the items in it.
-#[derive(Debug, Clone, Default)]
-struct BandIndex {
-    grids: Vec<Grid>,
-    longest_limit: Vec<u32>,
-}
-
-impl BandIndex {
-    fn build<'a>(
-        items: impl Iterator<Item = (u32, Band, Coordinates, u32)> + Clone + 'a,
-    ) -> BandIndex {
-        let mut index = BandIndex::default();
-        for band in Band::ALL {
-            let in_band = items.clone().filter(move |(_, b, _, _)| *b == band);
-            index.longest_limit.push(
-                in_band
-                    .clone()
-                    .map(|(_, _, _, limit)| limit)
-                    .max()
-                    .unwrap_or(0),
-            );
-            index
-                .grids
-                .push(Grid::build(in_band.map(|(i, _, p, _)| (i, p))));
-        }
-        index
-    }
-}
-
-/// Staff and vacancies, indexed for ranking.
+/// Staff and vacancies, indexed for ranking: one grid per band, and for staff a second grid
+/// per band of those who will consider lower bands, so a vacancy below someone's band never
+/// looks at people who have not agreed to that.
 #[derive(Debug)]
 pub struct Matcher<'a> {
     context: RankContext<'a>,
     staff: &'a [StaffProfile],
     vacancies: &'a [VacancyProfile],
-    staff_index: BandIndex,
-    vacancy_index: BandIndex,
+    staff_by_band: Vec<Grid<StaffProfile>>,
+    consenting_staff_by_band: Vec<Grid<StaffProfile>>,
+    vacancies_by_band: Vec<Grid<VacancyProfile>>,
+}
+
+/// One grid per band, of the items in that band.
+fn grids_by_band<P: Clone>(items: &[(Band, Placed, &P)]) -> Vec<Grid<P>> {
+    Band::ALL
+        .iter()
+        .map(|band| {
+            Grid::build(
+                items
+                    .iter()
+                    .filter(move |(b, _, _)| b == band)
+                    .map(|(_, placed, profile)| (*placed, *profile)),
+            )
+        })
+        .collect()
 }
 
 impl<'a> Matcher<'a> {
@@ -263,51 +349,77 @@ impl<'a> Matcher<'a> {
         vacancies: &'a [VacancyProfile],
     ) -> Matcher<'a> {
         // Only people and posts that can match at all are indexed.
-        let staff_index = BandIndex::build(
+        let place_staff = |consenting_only: bool| -> Vec<(Band, Placed, &StaffProfile)> {
             staff
                 .iter()
-                .enumerate()
-                .filter(|(_, s)| s.active)
-                .map(|(i, s)| (i as u32, s.band, s.position, s.max_travel.minutes())),
-        );
-        let vacancy_index = BandIndex::build(
-            vacancies
-                .iter()
-                .enumerate()
-                .filter(|(_, v)| v.open)
-                .map(|(i, v)| (i as u32, v.band, v.position, 0)),
-        );
+                .filter(|s| s.active && (s.lower_band_consent || !consenting_only))
+                .map(|s| {
+                    let placed = Placed {
+                        lat: s.position.lat(),
+                        lon: s.position.lon(),
+                        reach_km: context.reach_km(s.max_travel.minutes()),
+                    };
+                    (s.band, placed, s)
+                })
+                .collect()
+        };
+        let placed_vacancies: Vec<(Band, Placed, &VacancyProfile)> = vacancies
+            .iter()
+            .filter(|v| v.open)
+            .map(|v| {
+                let placed = Placed {
+                    lat: v.position.lat(),
+                    lon: v.position.lon(),
+                    reach_km: f64::INFINITY,
+                };
+                (v.band, placed, v)
+            })
+            .collect();
         Matcher {
+            staff_by_band: grids_by_band(&place_staff(false)),
+            consenting_staff_by_band: grids_by_band(&place_staff(true)),
+            vacancies_by_band: grids_by_band(&placed_vacancies),
             context,
             staff,
             vacancies,
-            staff_index,
-            vacancy_index,
         }
     }
 
     /// The eligible candidates for the vacancy at `index`, in the DESIGN §2 order.
     pub fn candidates_for(&self, index: usize) -> Vec<Match> {
-        let vacancy = &self.vacancies[index];
         let mut found = Vec::new();
+        self.candidates_into(index, &mut found, &mut SortBuffers::default());
+        found
+    }
+
+    /// Puts the eligible candidates for the vacancy at `index` into `found`, in order, reusing
+    /// its memory.
+    fn candidates_into(&self, index: usize, found: &mut Vec<Match>, buffers: &mut SortBuffers) {
+        found.clear();
+        let vacancy = &self.vacancies[index];
         if !vacancy.open {
-            return found;
+            return;
         }
-        let mut near = Vec::new();
-        let lowest = vacancy.band.rank();
-        let highest = (lowest + self.context.policy.max_band_drop).min(Band::B9.rank());
-        for rank in lowest..=highest {
-            let r = usize::from(rank);
-            let reach = self.context.reach_km(self.staff_index.longest_limit[r]);
-            near.clear();
-            self.staff_index.grids[r].near(vacancy.position, reach, &mut near);
-            found.extend(
-                near.iter()
-                    .filter_map(|&s| self.context.evaluate(&self.staff[s as usize], vacancy)),
+        let mut visit = |staff: &StaffProfile| {
+            if let Some(m) = self.context.evaluate(staff, vacancy) {
+                found.push(m);
+            }
+        };
+        let band = vacancy.band.rank();
+        let highest = (band + self.context.policy.max_band_drop).min(Band::B9.rank());
+        self.staff_by_band[usize::from(band)].visit_near(
+            vacancy.position,
+            f64::INFINITY,
+            &mut visit,
+        );
+        for rank in band + 1..=highest {
+            self.consenting_staff_by_band[usize::from(rank)].visit_near(
+                vacancy.position,
+                f64::INFINITY,
+                &mut visit,
             );
         }
-        found.sort_unstable_by(candidate_order);
-        found
+        buffers.sort(found, Match::candidate_key, |m| m.staff_id);
     }
 
     /// The eligible vacancies for the staff member at `index`, best first.
@@ -325,24 +437,64 @@ impl<'a> Matcher<'a> {
         let highest = staff.band.rank();
         let lowest = highest.saturating_sub(drop);
         let reach = self.context.reach_km(staff.max_travel.minutes());
-        let mut near = Vec::new();
         for rank in lowest..=highest {
-            near.clear();
-            self.vacancy_index.grids[usize::from(rank)].near(staff.position, reach, &mut near);
-            found.extend(
-                near.iter()
-                    .filter_map(|&v| self.context.evaluate(staff, &self.vacancies[v as usize])),
+            self.vacancies_by_band[usize::from(rank)].visit_near(
+                staff.position,
+                reach,
+                |vacancy| {
+                    if let Some(m) = self.context.evaluate(staff, vacancy) {
+                        found.push(m);
+                    }
+                },
             );
         }
-        found.sort_unstable_by(vacancy_order);
+        SortBuffers::default().sort(&mut found, Match::vacancy_key, |m| m.vacancy_id);
         found
     }
 
     /// Every eligible pair: each vacancy's candidates in order, vacancies in input order.
+    /// Holds every match in memory at once; [`Matcher::rank_all`] streams them instead.
     pub fn all(&self) -> Vec<Match> {
-        (0..self.vacancies.len())
-            .flat_map(|v| self.candidates_for(v))
-            .collect()
+        let mut found = Vec::new();
+        let mut buffers = SortBuffers::default();
+        let mut all = Vec::new();
+        for v in 0..self.vacancies.len() {
+            self.candidates_into(v, &mut found, &mut buffers);
+            all.extend_from_slice(&found);
+        }
+        all
+    }
+
+    /// Ranks every vacancy's candidates on every core, handing each vacancy's ordered list to
+    /// `sink` as soon as it is ready, so that memory holds one list per core, never every
+    /// pair. `sink` is called from several threads at once, once per vacancy (with its index),
+    /// in no particular order.
+    pub fn rank_all(&self, sink: impl Fn(usize, &[Match]) + Sync) {
+        // Vacancies are handed out in small batches from a shared counter, so a core that
+        // drew busy vacancies does not hold up the rest.
+        const BATCH: usize = 64;
+        let next = AtomicUsize::new(0);
+        let workers = std::thread::available_parallelism().map_or(1, usize::from);
+        let work = || {
+            let mut found = Vec::new();
+            let mut buffers = SortBuffers::default();
+            loop {
+                let start = next.fetch_add(BATCH, AtomicOrdering::Relaxed);
+                if start >= self.vacancies.len() {
+                    break;
+                }
+                for v in start..(start + BATCH).min(self.vacancies.len()) {
+                    self.candidates_into(v, &mut found, &mut buffers);
+                    sink(v, &found);
+                }
+            }
+        };
+        std::thread::scope(|scope| {
+            for _ in 1..workers {
+                scope.spawn(work);
+            }
+            work();
+        });
     }
 
     /// Every hard rule the pair fails, in words.

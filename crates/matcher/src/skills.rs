@@ -41,10 +41,30 @@ impl SkillInterner {
     }
 }
 
+/// Words of a set kept inline: ids below 256 (the shipped vocabulary, interned first) need no
+/// heap memory, so comparing two sets touches no memory beyond the profiles themselves.
+const INLINE_WORDS: usize = 4;
+
 /// A set of skills as a bitset.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct SkillSet {
-    words: Vec<u64>,
+    inline: [u64; INLINE_WORDS],
+    /// Words for ids of 256 and above (custom skills), empty for most sets.
+    more: Vec<u64>,
+    /// How many skills the set holds, kept so that no one counts bits to find out.
+    count: u32,
+}
+
+/// The number of bits set in a word that has few of them. Baseline x86-64 has no population
+/// count instruction, and the sets compared here share only a handful of skills, so clearing
+/// the lowest bit until none is left beats the general bit-counting sequence.
+fn sparse_bit_count(mut word: u64) -> u32 {
+    let mut count = 0;
+    while word != 0 {
+        word &= word - 1;
+        count += 1;
+    }
+    count
 }
 
 impl SkillSet {
@@ -57,42 +77,73 @@ impl SkillSet {
     }
 
     pub fn insert(&mut self, id: SkillId) {
-        let (word, bit) = ((id.0 / 64) as usize, id.0 % 64);
-        if self.words.len() <= word {
-            self.words.resize(word + 1, 0);
+        if self.contains(id) {
+            return;
         }
-        self.words[word] |= 1 << bit;
+        self.count += 1;
+        let (word, bit) = ((id.0 / 64) as usize, id.0 % 64);
+        if let Some(w) = self.inline.get_mut(word) {
+            *w |= 1 << bit;
+            return;
+        }
+        let word = word - INLINE_WORDS;
+        if self.more.len() <= word {
+            self.more.resize(word + 1, 0);
+        }
+        self.more[word] |= 1 << bit;
+    }
+
+    fn word(&self, index: usize) -> u64 {
+        match self.inline.get(index) {
+            Some(w) => *w,
+            None => self.more.get(index - INLINE_WORDS).copied().unwrap_or(0),
+        }
     }
 
     pub fn contains(&self, id: SkillId) -> bool {
         let (word, bit) = ((id.0 / 64) as usize, id.0 % 64);
-        self.words.get(word).is_some_and(|w| w & (1 << bit) != 0)
+        self.word(word) & (1 << bit) != 0
     }
 
     pub fn len(&self) -> u32 {
-        self.words.iter().map(|w| w.count_ones()).sum()
+        self.count
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.count == 0
     }
 
     /// How many of `self`'s skills are also in `other`.
     pub fn overlap(&self, other: &SkillSet) -> u32 {
-        self.words
+        let inline: u32 = self
+            .inline
             .iter()
-            .zip(&other.words)
-            .map(|(a, b)| (a & b).count_ones())
-            .sum()
+            .zip(&other.inline)
+            .map(|(a, b)| sparse_bit_count(a & b))
+            .sum();
+        if self.more.is_empty() || other.more.is_empty() {
+            return inline;
+        }
+        inline
+            + self
+                .more
+                .iter()
+                .zip(&other.more)
+                .map(|(a, b)| sparse_bit_count(a & b))
+                .sum::<u32>()
     }
 
     /// The skills, lowest id first.
     pub fn iter(&self) -> impl Iterator<Item = SkillId> + '_ {
-        self.words.iter().enumerate().flat_map(|(w, word)| {
-            (0..64)
-                .filter(move |bit| word & (1 << bit) != 0)
-                .map(move |bit| SkillId(w as u32 * 64 + bit))
-        })
+        self.inline
+            .iter()
+            .chain(&self.more)
+            .enumerate()
+            .flat_map(|(w, word)| {
+                (0..64)
+                    .filter(move |bit| word & (1 << bit) != 0)
+                    .map(move |bit| SkillId(w as u32 * 64 + bit))
+            })
     }
 }
 
@@ -102,15 +153,20 @@ mod tests {
 
     #[test]
     fn sets_count_their_overlap_across_words() {
-        let a = SkillSet::new([SkillId(1), SkillId(70), SkillId(130)]);
-        let b = SkillSet::new([SkillId(70), SkillId(130), SkillId(5)]);
-        assert_eq!(a.overlap(&b), 2);
-        assert_eq!(b.overlap(&a), 2);
-        assert_eq!(a.len(), 3);
+        let a = SkillSet::new([SkillId(1), SkillId(70), SkillId(130), SkillId(300)]);
+        let b = SkillSet::new([SkillId(70), SkillId(130), SkillId(5), SkillId(300)]);
+        assert_eq!(a.overlap(&b), 3);
+        assert_eq!(b.overlap(&a), 3);
+        assert_eq!(a.len(), 4);
         assert!(a.contains(SkillId(130)) && !a.contains(SkillId(5)));
+        assert!(a.contains(SkillId(300)) && !a.contains(SkillId(301)));
         assert_eq!(
             a.iter().collect::<Vec<_>>(),
-            vec![SkillId(1), SkillId(70), SkillId(130)]
+            vec![SkillId(1), SkillId(70), SkillId(130), SkillId(300)]
+        );
+        assert_eq!(
+            SkillSet::new([SkillId(300)]).overlap(&SkillSet::new([SkillId(1)])),
+            0
         );
         assert_eq!(SkillSet::default().overlap(&a), 0);
     }

@@ -178,17 +178,20 @@ fn candidates_come_in_priority_then_exact_then_score_order() {
     assert!(candidates[1].score > candidates[2].score);
 
     let one = &candidates[0].explanation;
-    assert_eq!(one.points.essential_skills, 45.0);
-    assert_eq!(one.points.band, 15.0);
-    assert_eq!(one.points.desirable_skills, 0.0);
+    assert_eq!(one.points.essential_skills.get(), 45.0);
+    assert_eq!(one.points.band.get(), 15.0);
+    assert_eq!(one.points.desirable_skills.get(), 0.0);
     assert_eq!(one.band_drop, 0);
     assert!(one.travel_minutes <= 13, "{}", one.travel_minutes);
     let two = &candidates[1].explanation;
-    assert_eq!((two.band_drop, two.points.band), (1, 7.5));
+    assert_eq!((two.band_drop, two.points.band.get()), (1, 7.5));
     let three = &candidates[2].explanation;
-    assert_eq!(three.points.essential_skills, 22.5);
-    assert_eq!(three.points.desirable_skills, 0.0);
-    assert_eq!((candidates[1].score, candidates[2].score), (72.5, 58.5));
+    assert_eq!(three.points.essential_skills.get(), 22.5);
+    assert_eq!(three.points.desirable_skills.get(), 0.0);
+    assert_eq!(
+        (candidates[1].score.get(), candidates[2].score.get()),
+        (72.5, 58.5)
+    );
     let missing: Vec<&str> = Explanation::missing_skills(&s.staff[2], &s.vacancies[0])
         .iter()
         .map(|id| s.interner.name(*id))

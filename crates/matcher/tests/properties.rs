@@ -19,8 +19,13 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()
 }
 
+/// Mostly London, sometimes the north of England, so that searches cross latitudes.
 fn position() -> impl Strategy<Value = Coordinates> {
-    (51.30..51.70f64, -0.50..0.30f64).prop_map(|(lat, lon)| Coordinates::new(lat, lon).unwrap())
+    prop_oneof![
+        9 => (51.30..51.70f64, -0.50..0.30f64),
+        1 => (53.0..55.5f64, -3.0..0.0f64),
+    ]
+    .prop_map(|(lat, lon)| Coordinates::new(lat, lon).unwrap())
 }
 
 fn skills(max: usize) -> impl Strategy<Value = SkillSet> {
@@ -173,7 +178,7 @@ proptest! {
             prop_assert!(m.explanation.travel_minutes <= s.max_travel.minutes());
             prop_assert!(s.hours.contains(v.hours));
             prop_assert!(!exclusions.contains_key(&(s.id, v.id)));
-            prop_assert!((0.0..=100.0).contains(&m.score));
+            prop_assert!((0.0..=100.0).contains(&m.score.get()));
         }
     }
 
@@ -266,4 +271,14 @@ fn a_large_random_world_ranks_the_same_through_the_index() {
         indexed.len()
     );
     assert_eq!(indexed, naive::all(&context, &staff, &vacancies));
+
+    // Ranking on every core gives each vacancy the same list.
+    let matcher = Matcher::new(context.clone(), &staff, &vacancies);
+    let streamed = std::sync::Mutex::new(Vec::new());
+    matcher.rank_all(|v, found| streamed.lock().unwrap().push((v, found.to_vec())));
+    let mut streamed = streamed.into_inner().unwrap();
+    streamed.sort_by_key(|(v, _)| *v);
+    assert_eq!(streamed.len(), vacancies.len());
+    let streamed: Vec<_> = streamed.into_iter().flat_map(|(_, found)| found).collect();
+    assert_eq!(streamed, indexed);
 }
