@@ -4,9 +4,17 @@
 //!
 //! The every-pair rankings are too slow to run in full at the larger sizes; they are timed on
 //! a sample of vacancies against every staff member and scaled by the share sampled, which
-//! the output says.
+//! the output says. With `REDEPLOY_BENCH_POSTGRES_URL` set to a PostgreSQL server, the same
+//! ranking is also run as one SQL query over the same data loaded into a fresh database.
+//!
+//! A full rematch streams each vacancy's ranked list to a sink, as the service does when it
+//! stores them, so memory holds one list per core rather than every pair.
+
+#[path = "support/postgres_ranking.rs"]
+mod postgres_ranking;
 
 use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use chrono::NaiveDate;
@@ -16,6 +24,9 @@ use matcher::{
     Exclusions, MatchPolicy, Matcher, RankContext, SkillInterner, StaffProfile, VacancyProfile,
     naive,
 };
+
+const POSTGRES_ENV: &str = "REDEPLOY_BENCH_POSTGRES_URL";
+const SEED: u64 = 2026;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 29).expect("date")
@@ -36,7 +47,7 @@ fn world(staff: usize, vacancies: usize) -> World {
         .expect("configuration")
         .pay;
     let spec = demo::DemoSpec {
-        seed: 2026,
+        seed: SEED,
         staff,
         vacancies,
         today: today(),
@@ -124,6 +135,33 @@ fn strsim_naive(
     eligible
 }
 
+/// The largest resident memory this process has had, in MiB (Linux), if known.
+fn peak_resident_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// The median of a few timed runs of a full rematch, streamed to a sink that counts, in seconds,
+/// with the number of eligible pairs.
+fn time_full_rematch(matcher: &Matcher<'_>, runs: usize) -> (f64, usize) {
+    let mut times = Vec::with_capacity(runs);
+    let mut eligible = 0;
+    for _ in 0..runs {
+        let count = AtomicUsize::new(0);
+        let started = Instant::now();
+        matcher.rank_all(|_, ranked| {
+            count.fetch_add(ranked.len(), Ordering::Relaxed);
+            black_box(ranked);
+        });
+        times.push(started.elapsed().as_secs_f64());
+        eligible = count.into_inner();
+    }
+    times.sort_by(f64::total_cmp);
+    (times[runs / 2], eligible)
+}
+
 fn rank(c: &mut Criterion) {
     let policy = MatchPolicy::default();
     let exclusions = Exclusions::new();
@@ -132,17 +170,24 @@ fn rank(c: &mut Criterion) {
         today: today(),
         exclusions: &exclusions,
     };
+    let postgres = std::env::var(POSTGRES_ENV)
+        .ok()
+        .filter(|url| !url.trim().is_empty());
+    if postgres.is_none() {
+        println!("({POSTGRES_ENV} is not set: the SQL comparison is left out)");
+    }
 
-    // 20,000 x 100,000 waits for ranking that streams its output: at this data set's 5% of
-    // pairs eligible it would hold about 100 million matches in memory at once.
-    for (staff, vacancies, sample) in [(2_000usize, 8_000usize, 800usize), (5_000, 20_000, 200)] {
+    for (staff, vacancies, sample) in [
+        (2_000usize, 8_000usize, 800usize),
+        (5_000, 20_000, 200),
+        (20_000, 100_000, 20),
+    ] {
         let world = world(staff, vacancies);
         let matcher = Matcher::new(context.clone(), &world.staff, &world.vacancies);
         let pairs = (staff * vacancies) as u64;
+        let largest = staff == 20_000;
 
-        let started = Instant::now();
-        let all = matcher.all();
-        let indexed = started.elapsed().as_secs_f64();
+        let (indexed, eligible) = time_full_rematch(&matcher, if largest { 3 } else { 5 });
         let started = Instant::now();
         let sampled: usize = (0..sample)
             .map(|v| naive::candidates_for(&context, &world.staff, &world.vacancies[v]).len())
@@ -153,26 +198,57 @@ fn rank(c: &mut Criterion) {
         let strsim = started.elapsed().as_secs_f64() * vacancies as f64 / sample as f64;
         assert_eq!(sampled, strsim_eligible);
         println!(
-            "full rematch {staff} x {vacancies}: {} eligible pairs ({:.3}% of {pairs}); indexed {:.3} s ({:.0} M pairs/s); \
-             every-pair reference ~{:.2} s ({:.0}x slower); strsim naive ~{:.2} s ({:.0}x slower) [references timed on {sample} vacancies and scaled]",
-            all.len(),
-            100.0 * all.len() as f64 / pairs as f64,
+            "full rematch {staff} x {vacancies}: {eligible} eligible pairs ({:.3}% of {pairs}); indexed {:.3} s ({:.0} M pairs/s) on {} cores; \
+             every-pair reference ~{:.2} s ({:.1}x slower); strsim naive ~{:.1} s ({:.0}x slower) [references timed on {sample} vacancies, one core, and scaled]; peak resident {:.0} MiB",
+            100.0 * eligible as f64 / pairs as f64,
             indexed,
             pairs as f64 / indexed / 1e6,
+            std::thread::available_parallelism().map_or(1, usize::from),
             every_pair,
             every_pair / indexed,
             strsim,
             strsim / indexed,
+            peak_resident_mib().unwrap_or(f64::NAN),
         );
+        if let (Some(url), false) = (&postgres, largest) {
+            match postgres_ranking::rank_in_postgres(
+                url,
+                std::path::Path::new(env!("CARGO_BIN_EXE_redeploy")),
+                SEED,
+                staff,
+                vacancies,
+                today(),
+                &policy,
+            ) {
+                Ok(sql) => println!(
+                    "  the same ranking as one PostgreSQL query: {:.2} s ({:.0}x slower than the index); {} eligible pairs, {} exact, score total {:.2} (index: {} eligible)",
+                    sql.seconds,
+                    sql.seconds / indexed,
+                    sql.eligible_pairs,
+                    sql.exact_matches,
+                    sql.score_total,
+                    eligible,
+                ),
+                Err(e) => println!("  the PostgreSQL comparison failed: {e}"),
+            }
+        }
 
-        let mut group = c.benchmark_group("full_rematch");
-        group.sample_size(10);
-        group.throughput(Throughput::Elements(pairs));
-        group.bench_function(
-            BenchmarkId::from_parameter(format!("{staff}x{vacancies}")),
-            |b| b.iter(|| black_box(matcher.all().len())),
-        );
-        group.finish();
+        if !largest {
+            let mut group = c.benchmark_group("full_rematch");
+            group.sample_size(10);
+            group.throughput(Throughput::Elements(pairs));
+            group.bench_function(
+                BenchmarkId::from_parameter(format!("{staff}x{vacancies}")),
+                |b| {
+                    b.iter(|| {
+                        matcher.rank_all(|_, ranked| {
+                            black_box(ranked);
+                        })
+                    })
+                },
+            );
+            group.finish();
+        }
 
         let mut group = c.benchmark_group("one_vacancy_against_all_staff");
         group.throughput(Throughput::Elements(staff as u64));

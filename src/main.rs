@@ -256,6 +256,13 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
         };
         print_accounts(&accounts);
     }
+    let today = chrono::Utc::now().date_naive();
+    if let Some(eligible) = api::match_sync::rematch_if_never_ranked(&db, &settings.matching, today)
+        .await
+        .context("ranking the stored records")?
+    {
+        println!("matches stored: {eligible} eligible pairs");
+    }
     state.mark_ready();
     api::outbox::start_delivery(db.clone(), &settings).context("starting email delivery")?;
     println!("ready: http://{address}/readyz");
@@ -292,6 +299,17 @@ async fn load_demo(
         data.staff.len(),
         data.vacancies.len(),
         spec.seed,
+        started.elapsed().as_secs_f64()
+    );
+    let started = Instant::now();
+    let spinner = ProgressBar::new_spinner().with_message("ranking every pair");
+    spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+    let eligible = api::match_sync::rematch_all(db, &settings.matching, spec.today)
+        .await
+        .context("ranking the demo data")?;
+    spinner.finish_and_clear();
+    println!(
+        "matches stored: {eligible} eligible pairs in {:.1} s",
         started.elapsed().as_secs_f64()
     );
     Ok(accounts)
@@ -378,10 +396,17 @@ async fn import_records<U: api::import::run::Upload>(
             .progress_chars("=> "),
     );
     let progress = |done: usize| bar.set_position(done as u64);
-    let report =
-        api::import::run::run::<U>(&db, &settings, &vocabulary, &table, &options, &progress)
-            .await
-            .map_err(|e| anyhow::anyhow!("the upload failed: {e}"))?;
+    let report = api::import::run::run::<U>(
+        &db,
+        &settings,
+        &vocabulary,
+        &api::match_sync::MatchIndex::new(),
+        &table,
+        &options,
+        &progress,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("the upload failed: {e}"))?;
     bar.finish_and_clear();
     if !report.ignored_columns.is_empty() {
         println!("ignored columns: {}", report.ignored_columns.join(", "));
@@ -434,6 +459,12 @@ async fn import_postcodes(settings: Settings, file: PathBuf) -> Result<()> {
         "{} postcode positions stored, {} rows left out (no position, ended, or not a postcode)",
         outcome.stored, outcome.skipped
     );
+    // People may now be placed more exactly, so every pair is ranked again.
+    let eligible =
+        api::match_sync::rematch_all(&db, &settings.matching, chrono::Utc::now().date_naive())
+            .await
+            .context("ranking every pair with the new positions")?;
+    println!("matches re-ranked: {eligible} eligible pairs");
     Ok(())
 }
 

@@ -13,6 +13,7 @@ mod m20261129_000002_people_and_vacancies;
 mod m20261129_000003_matching_and_outcomes;
 mod m20261129_000004_outbox_and_audit;
 mod m20261129_000005_sign_in;
+mod m20261130_000006_match_sync;
 mod support;
 
 #[derive(Debug)]
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_matching_and_outcomes::Migration),
             Box::new(m20261129_000004_outbox_and_audit::Migration),
             Box::new(m20261129_000005_sign_in::Migration),
+            Box::new(m20261130_000006_match_sync::Migration),
         ]
     }
 }

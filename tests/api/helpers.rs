@@ -26,6 +26,7 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     /// The database URL, for running the `redeploy` binary against the same database.
     pub url: String,
+    settings: Settings,
     _folder: tempfile::TempDir,
     postgres: Option<(String, String)>,
 }
@@ -90,12 +91,13 @@ impl TestApp {
         api::reference_store::load_reference_data(&db, &reference)
             .await
             .unwrap();
-        let state = AppState::new(db.clone(), settings, reference.vocabulary);
+        let state = AppState::new(db.clone(), settings.clone(), reference.vocabulary);
         state.mark_ready();
         TestApp {
             router: api::router(state),
             db,
             url,
+            settings,
             _folder: folder,
             postgres,
         }
@@ -166,6 +168,24 @@ impl TestApp {
             .extensions_mut()
             .insert(ConnectInfo(address.parse::<SocketAddr>().unwrap()));
         self.send(request).await
+    }
+
+    /// Another instance of the service on the same database, as a second machine would run it:
+    /// its own connections and its own memory.
+    pub async fn second_instance(&self) -> TestApp {
+        let db = api::db::connect(&self.url, 4).await.unwrap();
+        let reference = domain::ReferenceData::london().unwrap();
+        let state = AppState::new(db.clone(), self.settings.clone(), reference.vocabulary);
+        state.mark_ready();
+        TestApp {
+            router: api::router(state),
+            db,
+            url: self.url.clone(),
+            settings: self.settings.clone(),
+            _folder: tempfile::tempdir().unwrap(),
+            // The first instance drops the database.
+            postgres: None,
+        }
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {

@@ -241,3 +241,412 @@ async fn an_imported_postcode_directory_places_a_person_by_their_full_postcode()
     );
     app.finish().await;
 }
+
+/// Registers a record and returns its id.
+async fn create(app: &TestApp, token: &str, path: &str, body: serde_json::Value) -> i64 {
+    let reply = app.call(Method::POST, path, Some(token), Some(body)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    reply.body["id"].as_i64().unwrap()
+}
+
+async fn nurse(
+    app: &TestApp,
+    number: &str,
+    name: &str,
+    trust: &str,
+    band: &str,
+    tier: u8,
+) -> serde_json::Value {
+    json!({
+        "trust": trust, "staff_number": number, "name": name, "email": format!("{number}@nhs.net"),
+        "band": band, "staff_group": "Nursing and Midwifery Registered", "job_title": "Staff Nurse",
+        "skills": ["Wound care", "venepuncture"], "registrations": ["NMC"],
+        "base_site": site_of(app, trust).await, "home_postcode": "SE5 8AZ", "max_travel_minutes": 60,
+        "hours_min": 30, "hours_max": 37.5, "lower_band_consent": true, "priority_tier": tier,
+        "redeployment_period_ends": "2099-01-01", "continuous_service_start": "2012-01-01"
+    })
+}
+
+async fn ward_post(app: &TestApp, reference: &str) -> serde_json::Value {
+    json!({
+        "trust": "RJZ", "reference": reference, "title": "Staff Nurse", "band": "6",
+        "staff_group": "Nursing and Midwifery Registered", "site": site_of(app, "RJZ").await,
+        "hours": 37.5, "closing_date": "2099-01-01", "essential_skills": ["Wound care", "IV therapy"],
+        "desirable_skills": ["Venepuncture"], "registration_required": "NMC",
+        "contact_email": "jobs@kch.nhs.uk"
+    })
+}
+
+async fn candidate_names(app: &TestApp, token: &str, vacancy: i64) -> Vec<String> {
+    let reply = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/vacancies/{vacancy}/candidates"),
+            Some(token),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["staff"]["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn candidates_and_matches_follow_records_as_they_are_registered_and_changed() {
+    let app = TestApp::new().await;
+    let p = people(&app).await;
+    // Same band, priority tier 2; one band above, tier 1 (ranked first, whatever the score).
+    let ama = create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/staff",
+        nurse(&app, "1", "Ama Owusu", "RJZ", "6", 2).await,
+    )
+    .await;
+    let ben = create(
+        &app,
+        &p.hr_barts,
+        "/api/v1/staff",
+        nurse(&app, "2", "Ben Carter", "R1H", "7", 1).await,
+    )
+    .await;
+    let post = create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/vacancies",
+        ward_post(&app, "W1").await,
+    )
+    .await;
+
+    let reply = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/vacancies/{post}/candidates"),
+            Some(&p.hr_kings),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(
+        (
+            reply.body["total"].as_u64(),
+            reply.body["per_page"].as_u64()
+        ),
+        (Some(2), Some(50))
+    );
+    let items = reply.body["items"].as_array().unwrap();
+    assert_eq!(
+        items[0]["staff"]["name"], "Ben Carter",
+        "tier 1 comes before tier 2"
+    );
+    assert_eq!(items[0]["priority_tier"], 1);
+    assert_eq!(items[0]["staff"]["trust"], "R1H");
+    assert_eq!(items[0]["explanation"]["band_drop"], 1);
+    assert_eq!(items[0]["explanation"]["points"]["band"], 7.5);
+    let first = &items[1];
+    assert_eq!(first["staff"]["name"], "Ama Owusu");
+    assert_eq!(first["status"], "suggested");
+    assert_eq!(
+        first["exact_match"], false,
+        "IV therapy is missing, so not a slot-in"
+    );
+    assert_eq!(
+        first["explanation"]["matched_skills"],
+        json!(["Wound care"])
+    );
+    assert_eq!(
+        first["explanation"]["missing_skills"],
+        json!(["IV therapy"])
+    );
+    assert_eq!(
+        first["explanation"]["matched_desirable_skills"],
+        json!(["Phlebotomy"])
+    );
+    assert_eq!(first["explanation"]["points"]["essential_skills"], 22.5);
+    assert_eq!(first["explanation"]["location_basis"], "home_district");
+    assert_eq!(first["explanation"]["still_eligible"], true);
+    let ama_match = first["match_id"].as_i64().unwrap();
+
+    let mine = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/staff/{ama}/matches"),
+            Some(&p.hr_kings),
+            None,
+        )
+        .await;
+    assert_eq!(mine.status, StatusCode::OK, "{}", mine.body);
+    assert_eq!(mine.body["total"], 1);
+    assert_eq!(mine.body["items"][0]["match_id"].as_i64(), Some(ama_match));
+    assert_eq!(mine.body["items"][0]["vacancy"]["title"], "Staff Nurse");
+    assert_eq!(mine.body["items"][0]["vacancy"]["trust"], "RJZ");
+    assert_eq!(mine.body["items"][0]["vacancy"]["band"], "6");
+    assert!(mine.body["items"][0]["score"].as_f64().unwrap() > 50.0);
+
+    // Learning IV therapy makes Ama a slot-in candidate, and a new post finds both nurses
+    // without anyone asking for a rematch.
+    let changed = app
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/staff/{ama}"),
+            Some(&p.hr_kings),
+            Some(json!({"skills": ["Wound care", "venepuncture", "IV therapy"]})),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    let reply = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/vacancies/{post}/candidates"),
+            Some(&p.hr_kings),
+            None,
+        )
+        .await;
+    let ama_now = &reply.body["items"][1];
+    assert_eq!(ama_now["exact_match"], true, "{}", reply.body);
+    assert_eq!(
+        ama_now["match_id"].as_i64(),
+        Some(ama_match),
+        "the same pair keeps its id"
+    );
+    assert_eq!(ama_now["explanation"]["missing_skills"], json!([]));
+    let second = create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/vacancies",
+        ward_post(&app, "W2").await,
+    )
+    .await;
+    assert_eq!(
+        candidate_names(&app, &p.hr_kings, second).await,
+        ["Ben Carter", "Ama Owusu"]
+    );
+
+    // Hours Ama will not work take her out; putting them back brings her back.
+    let part_time = |hours: f64| json!({"hours": hours});
+    app.call(
+        Method::PATCH,
+        &format!("/api/v1/vacancies/{post}"),
+        Some(&p.hr_kings),
+        Some(part_time(15.0)),
+    )
+    .await;
+    assert_eq!(
+        candidate_names(&app, &p.hr_kings, post).await,
+        Vec::<String>::new()
+    );
+    app.call(
+        Method::PATCH,
+        &format!("/api/v1/vacancies/{post}"),
+        Some(&p.hr_kings),
+        Some(part_time(37.5)),
+    )
+    .await;
+    assert_eq!(
+        candidate_names(&app, &p.hr_kings, post).await,
+        ["Ben Carter", "Ama Owusu"]
+    );
+
+    // Once someone has acted on a pair, closing the vacancy keeps it, marked as no longer eligible;
+    // the untouched suggestion goes.
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+    let acted = api::entities::match_record::Entity::find()
+        .filter(api::entities::match_record::Column::StaffId.eq(ama as i32))
+        .filter(api::entities::match_record::Column::VacancyId.eq(post as i32))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    api::entities::match_record::ActiveModel {
+        id: Set(acted.id),
+        status: Set("interested".to_owned()),
+        ..Default::default()
+    }
+    .update(&app.db)
+    .await
+    .unwrap();
+    let closed = app
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/vacancies/{post}"),
+            Some(&p.hr_kings),
+            Some(json!({"status": "withdrawn"})),
+        )
+        .await;
+    assert_eq!(closed.status, StatusCode::OK, "{}", closed.body);
+    let reply = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/vacancies/{post}/candidates"),
+            Some(&p.admin),
+            None,
+        )
+        .await;
+    assert_eq!(reply.body["total"], 1, "{}", reply.body);
+    assert_eq!(reply.body["items"][0]["status"], "interested");
+    assert_eq!(
+        reply.body["items"][0]["explanation"]["still_eligible"],
+        false
+    );
+
+    // A withdrawn case leaves every list it was suggested in.
+    app.call(
+        Method::PATCH,
+        &format!("/api/v1/staff/{ben}"),
+        Some(&p.hr_barts),
+        Some(json!({"status": "withdrawn"})),
+    )
+    .await;
+    assert_eq!(
+        candidate_names(&app, &p.hr_kings, second).await,
+        ["Ama Owusu"]
+    );
+
+    // Who may look: the vacancy's own HR and admin; another trust's HR does not learn it exists.
+    let path = format!("/api/v1/vacancies/{second}/candidates");
+    problem(
+        &app.call(Method::GET, &path, Some(&p.hr_barts), None).await,
+        StatusCode::NOT_FOUND,
+    );
+    problem(
+        &app.call(Method::GET, &path, Some(&p.analyst), None).await,
+        StatusCode::FORBIDDEN,
+    );
+    let path = format!("/api/v1/staff/{ama}/matches");
+    problem(
+        &app.call(Method::GET, &path, Some(&p.hr_barts), None).await,
+        StatusCode::NOT_FOUND,
+    );
+    let bad_page = app
+        .call(
+            Method::GET,
+            &format!("{path}?per_page=501"),
+            Some(&p.hr_kings),
+            None,
+        )
+        .await;
+    assert!(
+        problem(&bad_page, StatusCode::UNPROCESSABLE_ENTITY).contains("per_page")
+            || bad_page.body.to_string().contains("per_page")
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn lists_are_paged_in_order() {
+    let app = TestApp::new().await;
+    let p = people(&app).await;
+    for n in 0..5 {
+        create(
+            &app,
+            &p.hr_kings,
+            "/api/v1/staff",
+            nurse(&app, &format!("{n}"), &format!("Nurse {n}"), "RJZ", "6", 1).await,
+        )
+        .await;
+    }
+    let post = create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/vacancies",
+        ward_post(&app, "W1").await,
+    )
+    .await;
+    let all = candidate_names(&app, &p.hr_kings, post).await;
+    assert_eq!(all.len(), 5);
+    let mut paged = Vec::new();
+    for page in 1..=3 {
+        let reply = app
+            .call(
+                Method::GET,
+                &format!("/api/v1/vacancies/{post}/candidates?page={page}&per_page=2"),
+                Some(&p.hr_kings),
+                None,
+            )
+            .await;
+        assert_eq!(reply.body["total"], 5);
+        paged.extend(
+            reply.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["staff"]["name"].as_str().unwrap().to_owned()),
+        );
+    }
+    assert_eq!(paged, all, "pages follow one another in the same order");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn an_instance_ranks_with_what_other_instances_wrote() {
+    let first = TestApp::new().await;
+    let p = people(&first).await;
+    let second = first.second_instance().await;
+    // The first instance registers Ama and so loads its view of every record.
+    create(
+        &first,
+        &p.hr_kings,
+        "/api/v1/staff",
+        nurse(&first, "1", "Ama Owusu", "RJZ", "6", 1).await,
+    )
+    .await;
+    // The second registers a vacancy: it ranks Ama, whom it has never been told about.
+    let post = create(
+        &second,
+        &p.hr_kings,
+        "/api/v1/vacancies",
+        ward_post(&first, "W1").await,
+    )
+    .await;
+    assert_eq!(
+        candidate_names(&first, &p.hr_kings, post).await,
+        ["Ama Owusu"]
+    );
+    // The first registers Ben: its view catches up with the second's vacancy before ranking him.
+    create(
+        &first,
+        &p.hr_barts,
+        "/api/v1/staff",
+        nurse(&first, "2", "Ben Carter", "R1H", "6", 2).await,
+    )
+    .await;
+    assert_eq!(
+        candidate_names(&second, &p.hr_kings, post).await,
+        ["Ama Owusu", "Ben Carter"]
+    );
+    // An upload through the second instance is seen when the first ranks next.
+    let csv = "Job reference,Job title,Pay band,Staff group,Site,Hours,Closing date,Essential skills,Desirable skills,Registration required,Contact email\n\
+               W2,Staff Nurse,6,Nursing and Midwifery Registered,King's College Hospital (Denmark Hill),37.5,31/12/2099,Wound care,,NMC,jobs@kch.nhs.uk\n";
+    let request = axum::http::Request::post("/api/v1/vacancies/import")
+        .header(
+            axum::http::header::AUTHORIZATION,
+            format!("Bearer {}", p.hr_kings),
+        )
+        .header(axum::http::header::CONTENT_TYPE, "text/csv")
+        .body(axum::body::Body::from(csv))
+        .unwrap();
+    let uploaded = second.send(request).await;
+    assert_eq!(uploaded.status, StatusCode::OK, "{}", uploaded.body);
+    let cara = create(
+        &first,
+        &p.hr_kings,
+        "/api/v1/staff",
+        nurse(&first, "3", "Cara Diaz", "RJZ", "6", 1).await,
+    )
+    .await;
+    let reply = first
+        .call(
+            Method::GET,
+            &format!("/api/v1/staff/{cara}/matches"),
+            Some(&p.hr_kings),
+            None,
+        )
+        .await;
+    assert_eq!(reply.body["total"], 2, "{}", reply.body);
+    second.finish().await;
+    first.finish().await;
+}

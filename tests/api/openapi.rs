@@ -23,6 +23,9 @@ async fn the_openapi_document_describes_every_route_and_the_viewer_is_served() {
         ("/api/v1/skills/normalise", "post"),
         ("/api/v1/tokens", "post"),
         ("/api/v1/invitations/{token}", "post"),
+        ("/api/v1/staff/{id}/matches", "get"),
+        ("/api/v1/vacancies/{id}/candidates", "get"),
+        ("/api/v1/staff/{id}/why-not/{vacancy_id}", "get"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),

@@ -23,6 +23,8 @@ const TABLES: &[&str] = &[
     "api_tokens",
     "sign_in_failures",
     "invitations",
+    "match_sync",
+    "match_changes",
 ];
 
 async fn tables_present(db: &sea_orm::DatabaseConnection) -> Vec<&'static str> {
@@ -97,8 +99,8 @@ async fn the_migrate_command_applies_reports_and_rolls_back() {
 
     let conn = db.connect().await;
     let present = tables_present(&conn).await;
-    assert!(!present.contains(&"sessions") && !present.contains(&"invitations"));
-    assert!(present.contains(&"audit_log"));
+    assert!(!present.contains(&"match_sync") && !present.contains(&"match_changes"));
+    assert!(present.contains(&"sessions") && present.contains(&"matches"));
     conn.close().await.ok();
     db.finish().await;
 }

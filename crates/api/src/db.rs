@@ -6,7 +6,8 @@
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::sqlx::sqlite::SqliteJournalMode;
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
 /// Opens a pool on `url`. For a SQLite file, the folder it lives in is created first.
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
@@ -25,17 +26,19 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
     options
         .max_connections(max_connections)
         .connect_timeout(Duration::from_secs(10))
-        .sqlx_logging(false);
-    let db = Database::connect(options).await?;
-    if db.get_database_backend() == DbBackend::Sqlite {
-        // WAL lets readers carry on while a writer commits; the busy timeout makes a second
-        // writer wait its turn instead of failing at once.
-        db.execute_unprepared(
-            "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
-        )
-        .await?;
-    }
-    Ok(db)
+        .sqlx_logging(false)
+        // Set on every connection the pool opens, not just the first. WAL lets readers carry
+        // on while a writer commits; the busy timeout makes a second writer wait its turn
+        // instead of failing at once; a 64 MiB page cache (SQLite's default is 2 MiB) keeps
+        // the matches table's indexes in memory while many matches are written at once.
+        .map_sqlx_sqlite_opts(|sqlite| {
+            sqlite
+                .journal_mode(SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(5))
+                .foreign_keys(true)
+                .pragma("cache_size", "-65536")
+        });
+    Database::connect(options).await
 }
 
 /// The file path inside a `sqlite://` URL, without its query string.

@@ -17,6 +17,7 @@ pub mod error;
 pub mod extract;
 pub mod import;
 mod lenient;
+pub mod match_sync;
 pub mod matching;
 pub mod openapi;
 pub mod outbox;

@@ -43,6 +43,8 @@ use crate::routes::{
         vacancies::get_vacancy,
         vacancies::update_vacancy,
         imports::import_vacancies,
+        matches::staff_matches,
+        matches::vacancy_candidates,
         matches::why_not,
     ),
     modifiers(&BearerAuth),
@@ -52,7 +54,7 @@ use crate::routes::{
         (name = "staff", description = "At-risk staff"),
         (name = "vacancies", description = "Vacancies"),
         (name = "uploads", description = "Bulk upload of CSV and XLSX files"),
-        (name = "matching", description = "Why a staff member and a vacancy do or do not match"),
+        (name = "matching", description = "A staff member's matches, a vacancy's candidates, and why a pair does or does not match"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

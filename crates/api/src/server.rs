@@ -14,6 +14,7 @@ use crate::staff::draft::CheckContext;
 
 use crate::config::Settings;
 use crate::error::AppError;
+use crate::match_sync::MatchIndex;
 use crate::routes::{
     health, imports, invitations, matches, session, skills, staff, tokens, trusts, vacancies,
 };
@@ -25,6 +26,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The skills vocabulary free text is normalised against.
     pub vocabulary: Arc<SkillVocabulary>,
+    /// Keeps stored matches current as records change.
+    pub matches: Arc<MatchIndex>,
     ready: Arc<AtomicBool>,
 }
 
@@ -38,6 +41,7 @@ impl AppState {
             db,
             settings: Arc::new(settings),
             vocabulary: Arc::new(vocabulary),
+            matches: Arc::new(MatchIndex::new()),
             ready: Arc::new(AtomicBool::new(false)),
         }
     }
@@ -78,6 +82,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/trusts", get(trusts::list_trusts))
         .route("/staff/{id}/why-not/{vacancy_id}", get(matches::why_not))
+        .route("/staff/{id}/matches", get(matches::staff_matches))
+        .route(
+            "/vacancies/{id}/candidates",
+            get(matches::vacancy_candidates),
+        )
         .route(
             "/staff/{id}/invite",
             axum::routing::post(invitations::invite_staff),

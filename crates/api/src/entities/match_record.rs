@@ -15,6 +15,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub explanation: String,
     pub computed_at: DateTimeUtc,
+    /// False when the pair no longer passes the rules but is kept for what people did with it.
+    pub eligible: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

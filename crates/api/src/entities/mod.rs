@@ -5,6 +5,7 @@ pub mod api_token;
 pub mod audit_entry;
 pub mod email_outbox;
 pub mod invitation;
+pub mod match_change;
 pub mod match_record;
 pub mod postcode_location;
 pub mod session;

@@ -14,6 +14,7 @@ use crate::audit;
 use crate::catalogue::Catalogue;
 use crate::config::Settings;
 use crate::error::AppError;
+use crate::match_sync::{Changes, MatchIndex};
 use crate::staff::draft::CheckContext;
 use domain::SkillVocabulary;
 
@@ -55,6 +56,9 @@ pub trait Upload {
 
     fn stored_id(stored: &Self::Stored) -> i32;
 
+    /// The created or changed records with these ids, as the matches keeper hears of them.
+    fn changes(ids: Vec<i32>) -> Changes;
+
     /// Stores new records and returns their ids.
     fn insert_many<C: ConnectionTrait>(
         db: &C,
@@ -77,6 +81,7 @@ pub async fn run<U: Upload>(
     db: &DatabaseConnection,
     settings: &Settings,
     vocabulary: &SkillVocabulary,
+    matches: &MatchIndex,
     table: &Table,
     options: &ImportOptions,
     progress: &(dyn Fn(usize) + Send + Sync),
@@ -175,6 +180,20 @@ pub async fn run<U: Upload>(
             .map(|(record, _)| (U::stored_id(record), "update")),
     );
     audit::record_many(&txn, &options.audit, U::ENTITY, touched, "upload").await?;
+    let touched_ids = created_ids
+        .iter()
+        .copied()
+        .chain(changed.iter().map(|(record, _)| U::stored_id(record)))
+        .collect();
+    let synced = matches
+        .after_write(
+            &txn,
+            &settings.matching,
+            context.today,
+            &U::changes(touched_ids),
+        )
+        .await?;
     txn.commit().await?;
+    synced.committed();
     Ok(report)
 }

@@ -291,6 +291,10 @@ impl Upload for Staff {
             .is_ok_and(|as_stored| same_staff(&as_stored, valid))
     }
 
+    fn changes(ids: Vec<i32>) -> crate::match_sync::Changes {
+        crate::match_sync::Changes::staff(ids)
+    }
+
     fn stored_id(stored: &StaffRecord) -> i32 {
         stored.row.id
     }

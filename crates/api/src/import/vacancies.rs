@@ -228,6 +228,10 @@ impl Upload for Vacancies {
             .is_ok_and(|as_stored| same_vacancy(&as_stored, valid))
     }
 
+    fn changes(ids: Vec<i32>) -> crate::match_sync::Changes {
+        crate::match_sync::Changes::vacancies(ids)
+    }
+
     fn stored_id(stored: &VacancyRecord) -> i32 {
         stored.row.id
     }

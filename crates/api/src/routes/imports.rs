@@ -78,6 +78,7 @@ async fn upload<U: Upload>(
         &state.db,
         &state.settings,
         &state.vocabulary,
+        &state.matches,
         &table,
         &options(actor, query),
         &|_| {},

@@ -13,6 +13,7 @@ use crate::catalogue::Catalogue;
 use crate::entities::staff as staff_entity;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::extract::{ApiJson, ApiQuery};
+use crate::match_sync::Changes;
 use crate::paging::{PageRequest, Paged};
 use crate::routes::shapes::{SiteRef, SkillResponse, created, trust_code, trust_filter};
 use crate::server::AppState;
@@ -199,7 +200,12 @@ pub async fn create_staff(
         None,
     )
     .await?;
+    let synced = state
+        .matches
+        .after_write(&txn, &state.settings.matching, today, &Changes::staff([id]))
+        .await?;
     txn.commit().await?;
+    synced.committed();
     let record = store::load(&state.db, id)
         .await?
         .ok_or(AppError::NotFound("staff record"))?;
@@ -283,7 +289,12 @@ pub async fn update_staff(
         detail,
     )
     .await?;
+    let synced = state
+        .matches
+        .after_write(&txn, &state.settings.matching, today, &Changes::staff([id]))
+        .await?;
     txn.commit().await?;
+    synced.committed();
     let updated = store::load(&state.db, id)
         .await?
         .ok_or(AppError::NotFound("staff record"))?;

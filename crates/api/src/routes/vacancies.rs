@@ -14,6 +14,7 @@ use crate::catalogue::Catalogue;
 use crate::entities::vacancy as vacancy_entity;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::extract::{ApiJson, ApiQuery};
+use crate::match_sync::Changes;
 use crate::paging::{PageRequest, Paged};
 use crate::routes::shapes::{SiteRef, SkillResponse, created, trust_code, trust_filter};
 use crate::server::AppState;
@@ -168,7 +169,17 @@ pub async fn create_vacancy(
         None,
     )
     .await?;
+    let synced = state
+        .matches
+        .after_write(
+            &txn,
+            &state.settings.matching,
+            today,
+            &Changes::vacancies([id]),
+        )
+        .await?;
     txn.commit().await?;
+    synced.committed();
     let record = store::load(&state.db, id)
         .await?
         .ok_or(AppError::NotFound("vacancy"))?;
@@ -235,7 +246,17 @@ pub async fn update_vacancy(
         detail,
     )
     .await?;
+    let synced = state
+        .matches
+        .after_write(
+            &txn,
+            &state.settings.matching,
+            Utc::now().date_naive(),
+            &Changes::vacancies([id]),
+        )
+        .await?;
     txn.commit().await?;
+    synced.committed();
     let updated = store::load(&state.db, id)
         .await?
         .ok_or(AppError::NotFound("vacancy"))?;
