@@ -319,17 +319,33 @@ pub async fn rematch_all(
         today,
         exclusions: &exclusions,
     };
-    let found = Mutex::new(Vec::new());
-    Matcher::new(context, &staff, &vacancies).rank_all(|_, ranked| {
-        found
+    let ranked_lists = Mutex::new(vec![Vec::new(); vacancies.len()]);
+    Matcher::new(context, &staff, &vacancies).rank_all(|at, ranked| {
+        ranked_lists
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .extend_from_slice(ranked)
+            .unwrap_or_else(|poisoned| poisoned.into_inner())[at] = ranked.to_vec();
     });
-    let found = found.into_inner().unwrap_or_else(|p| p.into_inner());
-    let eligible = found.len();
-    let existing = match_record::Entity::find().all(&txn).await?;
-    write_difference(&txn, found, existing).await?;
+    let mut ranked_lists = ranked_lists
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let eligible = ranked_lists.iter().map(Vec::len).sum();
+    // A few thousand vacancies' columns at a time, so that memory holds one batch of rows
+    // being written rather than every pair's.
+    const COLUMNS_PER_BATCH: usize = 2000;
+    for (batch, lists) in vacancies
+        .chunks(COLUMNS_PER_BATCH)
+        .zip(ranked_lists.chunks_mut(COLUMNS_PER_BATCH))
+    {
+        let ids: Vec<i32> = batch
+            .iter()
+            .map(|v| i32::try_from(v.id).unwrap_or(0))
+            .collect();
+        let found: Vec<Match> = lists.iter_mut().flat_map(std::mem::take).collect();
+        let existing = stored_matches(&txn, &[], &ids).await?;
+        write_difference(&txn, found, existing).await?;
+    }
+    // Pairs whose vacancy no longer exists cannot remain (they cascade), so every stored pair
+    // has now been compared.
     txn.commit().await?;
     Ok(eligible)
 }
