@@ -257,11 +257,13 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
         print_accounts(&accounts);
     }
     let today = chrono::Utc::now().date_naive();
-    if let Some(eligible) = api::match_sync::rematch_if_never_ranked(&db, &settings.matching, today)
+    if let Some(eligible) = api::match_sync::rematch_if_stale(&db, &settings.matching, today)
         .await
         .context("ranking the stored records")?
     {
-        println!("matches stored: {eligible} eligible pairs");
+        println!(
+            "matches re-ranked with the current [matching] settings: {eligible} eligible pairs"
+        );
     }
     state.mark_ready();
     api::outbox::start_delivery(db.clone(), &settings).context("starting email delivery")?;

@@ -1,5 +1,6 @@
 //! Keeping stored matches current across service instances: a counter that every change to a
-//! staff record or vacancy takes (and with it a lock, so changes are numbered in commit order),
+//! staff record or vacancy takes (and with it a lock, so changes are numbered in commit order)
+//! beside the matching settings the stored matches were ranked with,
 //! the log of which records each number changed, and a flag on a match whose pair no longer
 //! passes the rules but is kept because people have acted on it.
 
@@ -27,6 +28,7 @@ impl MigrationTrait for Migration {
                     .table("match_sync")
                     .col(integer("id").primary_key())
                     .col(big_integer("version"))
+                    .col(text("policy"))
                     .to_owned(),
             )
             .await?;
@@ -34,8 +36,8 @@ impl MigrationTrait for Migration {
             .exec_stmt(
                 Query::insert()
                     .into_table("match_sync")
-                    .columns(["id", "version"])
-                    .values_panic([1.into(), 0i64.into()])
+                    .columns(["id", "version", "policy"])
+                    .values_panic([1.into(), 0i64.into(), "".into()])
                     .to_owned(),
             )
             .await?;

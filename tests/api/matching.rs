@@ -650,3 +650,55 @@ async fn an_instance_ranks_with_what_other_instances_wrote() {
     second.finish().await;
     first.finish().await;
 }
+
+#[tokio::test]
+async fn changed_matching_settings_re_rank_every_stored_pair_once() {
+    let app = TestApp::new().await;
+    let p = people(&app).await;
+    create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/staff",
+        nurse(&app, "1", "Ama Owusu", "RJZ", "6", 1).await,
+    )
+    .await;
+    let post = create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/vacancies",
+        ward_post(&app, "W1").await,
+    )
+    .await;
+    let points =
+        |reply: &crate::helpers::Reply| reply.body["items"][0]["explanation"]["points"].clone();
+    let path = format!("/api/v1/vacancies/{post}/candidates");
+    let before = app.call(Method::GET, &path, Some(&p.hr_kings), None).await;
+    assert_eq!(points(&before)["staff_group"], 5.0);
+
+    let today = chrono::Utc::now().date_naive();
+    let mut policy = matcher::MatchPolicy::default();
+    policy.weights.essential_skills = 35;
+    policy.weights.staff_group = 15;
+    let ranked = api::match_sync::rematch_if_stale(&app.db, &policy, today)
+        .await
+        .unwrap();
+    assert_eq!(
+        ranked,
+        Some(1),
+        "the settings the stored match was ranked with differ"
+    );
+    let after = app.call(Method::GET, &path, Some(&p.hr_kings), None).await;
+    assert_eq!(points(&after)["staff_group"], 15.0, "{}", after.body);
+    assert_eq!(
+        after.body["items"][0]["match_id"], before.body["items"][0]["match_id"],
+        "the pair keeps its id and status"
+    );
+    // The same settings again: nothing to do.
+    assert_eq!(
+        api::match_sync::rematch_if_stale(&app.db, &policy, today)
+            .await
+            .unwrap(),
+        None
+    );
+    app.finish().await;
+}

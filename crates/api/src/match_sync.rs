@@ -303,6 +303,7 @@ pub async fn rematch_all(
     let txn = db.begin().await?;
     let version = next_version(&txn).await?;
     log_changes(&txn, version, EVERYTHING, &[0]).await?;
+    record_policy(&txn, policy).await?;
     let staff = matching::staff_profiles(&txn, Selection::All).await?;
     let vacancies = matching::vacancy_profiles(&txn, Selection::All, today).await?;
     let exclusions = matching::exclusions(
@@ -350,21 +351,45 @@ pub async fn rematch_all(
     Ok(eligible)
 }
 
-/// Ranks every pair when nothing has ever been ranked but there are records to rank (a
-/// database from before matches were stored). Returns how many eligible pairs there are, if
-/// it ranked.
-pub async fn rematch_if_never_ranked(
+/// The matching settings as stored beside the counter, to tell when they have changed.
+fn policy_text(policy: &MatchPolicy) -> String {
+    serde_json::to_string(policy).unwrap_or_default()
+}
+
+async fn record_policy<C: ConnectionTrait>(db: &C, policy: &MatchPolicy) -> Result<(), DbErr> {
+    let update = Query::update()
+        .table("match_sync")
+        .value("policy", policy_text(policy))
+        .and_where(Expr::col("id").eq(1))
+        .to_owned();
+    db.execute(&update).await.map(|_| ())
+}
+
+/// Ranks every pair again when the stored matches were ranked with other matching settings
+/// (`[matching]` changed), or never ranked at all though there are records (a database from
+/// before matches were stored). Returns how many eligible pairs there are, if it ranked.
+pub async fn rematch_if_stale(
     db: &DatabaseConnection,
     policy: &MatchPolicy,
     today: NaiveDate,
 ) -> Result<Option<usize>, DbErr> {
     use sea_orm::PaginatorTrait;
-    if current_version(db).await? > 0 {
+    let read = Query::select()
+        .column("policy")
+        .from("match_sync")
+        .and_where(Expr::col("id").eq(1))
+        .to_owned();
+    let ranked_with: String = match db.query_one(&read).await? {
+        Some(row) => row.try_get("", "policy")?,
+        None => String::new(),
+    };
+    if ranked_with == policy_text(policy) {
         return Ok(None);
     }
     let records = crate::entities::staff::Entity::find().count(db).await?
         + crate::entities::vacancy::Entity::find().count(db).await?;
     if records == 0 {
+        record_policy(db, policy).await?;
         return Ok(None);
     }
     rematch_all(db, policy, today).await.map(Some)
