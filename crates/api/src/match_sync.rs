@@ -22,8 +22,8 @@ use chrono::{NaiveDate, Utc};
 use matcher::{Match, MatchPolicy, Matcher, RankContext, StaffProfile, VacancyProfile};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, DbErr, EntityTrait, QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use tokio::sync::{Mutex as AsyncMutex, MutexGuard};
@@ -535,7 +535,7 @@ async fn write_difference<C: ConnectionTrait>(
         match_record::Entity::update_many()
             .col_expr(match_record::Column::Eligible, Expr::value(false))
             .col_expr(match_record::Column::ComputedAt, Expr::value(now))
-            .filter(Condition::all().add(match_record::Column::Id.is_in(chunk.iter().copied())))
+            .filter(match_record::Column::Id.is_in(chunk.iter().copied()))
             .exec(db)
             .await?;
     }

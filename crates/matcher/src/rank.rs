@@ -9,6 +9,7 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
 use chrono::NaiveDate;
@@ -316,15 +317,21 @@ impl<P: Clone> Grid<P> {
 
 /// Staff and vacancies, indexed for ranking: one grid per band, and for staff a second grid
 /// per band of those who will consider lower bands, so a vacancy below someone's band never
-/// looks at people who have not agreed to that.
+/// looks at people who have not agreed to that. Each side's grids are built the first time
+/// they are needed, so ranking one new vacancy never pays to index every vacancy.
 #[derive(Debug)]
 pub struct Matcher<'a> {
     context: RankContext<'a>,
     staff: &'a [StaffProfile],
     vacancies: &'a [VacancyProfile],
-    staff_by_band: Vec<Grid<StaffProfile>>,
-    consenting_staff_by_band: Vec<Grid<StaffProfile>>,
-    vacancies_by_band: Vec<Grid<VacancyProfile>>,
+    staff_grids: OnceLock<StaffGrids>,
+    vacancy_grids: OnceLock<Vec<Grid<VacancyProfile>>>,
+}
+
+#[derive(Debug)]
+struct StaffGrids {
+    by_band: Vec<Grid<StaffProfile>>,
+    consenting_by_band: Vec<Grid<StaffProfile>>,
 }
 
 /// One grid per band, of the items in that band.
@@ -348,41 +355,57 @@ impl<'a> Matcher<'a> {
         staff: &'a [StaffProfile],
         vacancies: &'a [VacancyProfile],
     ) -> Matcher<'a> {
-        // Only people and posts that can match at all are indexed.
-        let place_staff = |consenting_only: bool| -> Vec<(Band, Placed, &StaffProfile)> {
-            staff
-                .iter()
-                .filter(|s| s.active && (s.lower_band_consent || !consenting_only))
-                .map(|s| {
-                    let placed = Placed {
-                        lat: s.position.lat(),
-                        lon: s.position.lon(),
-                        reach_km: context.reach_km(s.max_travel.minutes()),
-                    };
-                    (s.band, placed, s)
-                })
-                .collect()
-        };
-        let placed_vacancies: Vec<(Band, Placed, &VacancyProfile)> = vacancies
-            .iter()
-            .filter(|v| v.open)
-            .map(|v| {
-                let placed = Placed {
-                    lat: v.position.lat(),
-                    lon: v.position.lon(),
-                    reach_km: f64::INFINITY,
-                };
-                (v.band, placed, v)
-            })
-            .collect();
         Matcher {
-            staff_by_band: grids_by_band(&place_staff(false)),
-            consenting_staff_by_band: grids_by_band(&place_staff(true)),
-            vacancies_by_band: grids_by_band(&placed_vacancies),
             context,
             staff,
             vacancies,
+            staff_grids: OnceLock::new(),
+            vacancy_grids: OnceLock::new(),
         }
+    }
+
+    /// The staff grids. Only people who can match at all are indexed.
+    fn staff_grids(&self) -> &StaffGrids {
+        self.staff_grids.get_or_init(|| {
+            let place_staff = |consenting_only: bool| -> Vec<(Band, Placed, &StaffProfile)> {
+                self.staff
+                    .iter()
+                    .filter(|s| s.active && (s.lower_band_consent || !consenting_only))
+                    .map(|s| {
+                        let placed = Placed {
+                            lat: s.position.lat(),
+                            lon: s.position.lon(),
+                            reach_km: self.context.reach_km(s.max_travel.minutes()),
+                        };
+                        (s.band, placed, s)
+                    })
+                    .collect()
+            };
+            StaffGrids {
+                by_band: grids_by_band(&place_staff(false)),
+                consenting_by_band: grids_by_band(&place_staff(true)),
+            }
+        })
+    }
+
+    /// The vacancy grids. Only open vacancies are indexed.
+    fn vacancy_grids(&self) -> &[Grid<VacancyProfile>] {
+        self.vacancy_grids.get_or_init(|| {
+            let placed: Vec<(Band, Placed, &VacancyProfile)> = self
+                .vacancies
+                .iter()
+                .filter(|v| v.open)
+                .map(|v| {
+                    let placed = Placed {
+                        lat: v.position.lat(),
+                        lon: v.position.lon(),
+                        reach_km: f64::INFINITY,
+                    };
+                    (v.band, placed, v)
+                })
+                .collect();
+            grids_by_band(&placed)
+        })
     }
 
     /// The eligible candidates for the vacancy at `index`, in the DESIGN §2 order.
@@ -407,13 +430,10 @@ impl<'a> Matcher<'a> {
         };
         let band = vacancy.band.rank();
         let highest = (band + self.context.policy.max_band_drop).min(Band::B9.rank());
-        self.staff_by_band[usize::from(band)].visit_near(
-            vacancy.position,
-            f64::INFINITY,
-            &mut visit,
-        );
+        let grids = self.staff_grids();
+        grids.by_band[usize::from(band)].visit_near(vacancy.position, f64::INFINITY, &mut visit);
         for rank in band + 1..=highest {
-            self.consenting_staff_by_band[usize::from(rank)].visit_near(
+            grids.consenting_by_band[usize::from(rank)].visit_near(
                 vacancy.position,
                 f64::INFINITY,
                 &mut visit,
@@ -438,15 +458,11 @@ impl<'a> Matcher<'a> {
         let lowest = highest.saturating_sub(drop);
         let reach = self.context.reach_km(staff.max_travel.minutes());
         for rank in lowest..=highest {
-            self.vacancies_by_band[usize::from(rank)].visit_near(
-                staff.position,
-                reach,
-                |vacancy| {
-                    if let Some(m) = self.context.evaluate(staff, vacancy) {
-                        found.push(m);
-                    }
-                },
-            );
+            self.vacancy_grids()[usize::from(rank)].visit_near(staff.position, reach, |vacancy| {
+                if let Some(m) = self.context.evaluate(staff, vacancy) {
+                    found.push(m);
+                }
+            });
         }
         SortBuffers::default().sort(&mut found, Match::vacancy_key, |m| m.vacancy_id);
         found
