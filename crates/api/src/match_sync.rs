@@ -285,11 +285,6 @@ impl MatchIndex {
             committed: false,
         })
     }
-
-    /// Forgets the in-memory profiles (after a bulk change made outside [`after_write`]).
-    pub async fn forget(&self) {
-        *self.profiles.lock().await = None;
-    }
 }
 
 /// Ranks every pair afresh and makes `matches` agree, in one transaction; logs the change so
