@@ -13,7 +13,9 @@ use domain::{
     Band, Coordinates, Hours, HoursRange, LocationBasis, PriorityTier, Registration, StaffGroup,
     TravelLimit,
 };
-use matcher::{Exclusion, Exclusions, SkillId, SkillSet, StaffProfile, VacancyProfile};
+use matcher::{
+    Exclusion, Exclusions, Registrations, SkillId, SkillSet, StaffProfile, VacancyProfile,
+};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use crate::entities::{
@@ -161,13 +163,13 @@ pub async fn staff_profiles<C: ConnectionTrait>(
             .or_default()
             .insert(skill_id(h.skill_id));
     }
-    let mut registrations_of: HashMap<i32, Vec<Registration>> = HashMap::new();
+    let mut registrations_of: HashMap<i32, Registrations> = HashMap::new();
     for r in registered {
         if let Some(registration) = Registration::from_code(&r.registration) {
             registrations_of
                 .entry(r.staff_id)
                 .or_default()
-                .push(registration);
+                .insert(registration);
         }
     }
     let positions = staff_positions(db, &rows).await?;

@@ -13,7 +13,7 @@ pub mod score;
 pub mod skills;
 
 pub use policy::{MatchPolicy, PolicyError, Weights};
-pub use profile::{StaffProfile, VacancyProfile};
+pub use profile::{Registrations, StaffProfile, VacancyProfile};
 pub use rank::{Exclusions, Match, Matcher, RankContext, candidate_order, naive, vacancy_order};
 pub use rules::{Exclusion, RuleFailure};
 pub use score::{Explanation, Hundredths, Points};

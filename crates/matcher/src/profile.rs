@@ -9,6 +9,55 @@ use domain::{
 
 use crate::skills::SkillSet;
 
+/// The professional registrations a person holds, one bit each, so that checking one takes
+/// an AND rather than a walk through a list on the heap.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Registrations(u8);
+
+impl Registrations {
+    fn bit(registration: Registration) -> u8 {
+        // The registers are a closed list of six, declared without data.
+        1 << (registration as u8)
+    }
+
+    pub fn holds(self, registration: Registration) -> bool {
+        self.0 & Registrations::bit(registration) != 0
+    }
+
+    /// Whether every registration in `required` is held.
+    pub fn covers(self, required: Registrations) -> bool {
+        required.0 & !self.0 == 0
+    }
+
+    pub fn insert(&mut self, registration: Registration) {
+        self.0 |= Registrations::bit(registration);
+    }
+
+    /// The registrations held, in the registers' declared order.
+    pub fn iter(self) -> impl Iterator<Item = Registration> {
+        Registration::ALL
+            .iter()
+            .copied()
+            .filter(move |r| self.holds(*r))
+    }
+}
+
+impl FromIterator<Registration> for Registrations {
+    fn from_iter<I: IntoIterator<Item = Registration>>(iter: I) -> Registrations {
+        let mut set = Registrations::default();
+        for registration in iter {
+            set.insert(registration);
+        }
+        set
+    }
+}
+
+impl From<Option<Registration>> for Registrations {
+    fn from(registration: Option<Registration>) -> Registrations {
+        registration.into_iter().collect()
+    }
+}
+
 /// An at-risk staff member, as matched.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StaffProfile {
@@ -19,7 +68,7 @@ pub struct StaffProfile {
     pub band: Band,
     pub staff_group: StaffGroup,
     pub skills: SkillSet,
-    pub registrations: Vec<Registration>,
+    pub registrations: Registrations,
     /// Where travel is measured from, and how that place was found.
     pub position: Coordinates,
     pub location_basis: LocationBasis,
@@ -67,7 +116,7 @@ impl StaffProfile {
                     .iter()
                     .map(|s| interner.intern(&s.key(), &s.skill)),
             ),
-            registrations: staff.registrations.clone(),
+            registrations: staff.registrations.iter().copied().collect(),
             position,
             location_basis: basis,
             max_travel: staff.max_travel,

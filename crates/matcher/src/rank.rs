@@ -3,22 +3,25 @@
 //!
 //! Cost follows the eligible pairs, not all pairs: people and posts are bucketed by band, so a
 //! query never looks at a band the rules exclude, and within a band by a grid of map squares,
-//! so it only looks near enough to travel. Every pair the index offers then passes through the
-//! same rule check and score as the naive reference in [`naive`], which is what the property
-//! tests compare it with.
+//! so it only looks near enough to travel; registrations and hours sit beside each position,
+//! so most pairs those rules part are dropped without reading a profile. A full rematch ranks
+//! the vacancies of one band at one site together, finding the people within travel of the
+//! site once for all of them. Every pair the index offers then passes through the same rule
+//! check and score as the naive reference in [`naive`], which is what the property tests
+//! compare it with.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use domain::{Band, Coordinates, PriorityTier};
 
 use crate::policy::MatchPolicy;
-use crate::profile::{StaffProfile, VacancyProfile};
+use crate::profile::{Registrations, StaffProfile, VacancyProfile};
 use crate::rules::{Exclusion, RuleFailure, failures, passes};
-use crate::score::{Explanation, Hundredths, score};
+use crate::score::{Explanation, Hundredths, VacancyPoints, score_with};
 
 /// An eligible pair, scored and explained.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -73,12 +76,19 @@ pub fn vacancy_order(a: &Match, b: &Match) -> Ordering {
 #[derive(Debug, Default)]
 struct SortBuffers {
     keys: Vec<(u64, u32)>,
+    spare: Vec<(u64, u32)>,
+    buckets: Vec<u32>,
     sorted: Vec<Match>,
 }
 
+/// Lists at least this long are first spread into buckets by their keys' leading bits.
+const BUCKET_SORT_FROM: usize = 128;
+/// The keys' leading bits that choose a bucket.
+const BUCKET_BITS: u32 = 12;
+
 impl SortBuffers {
     /// Puts `found` in the order `key`, then `tie`, give. Sorts small (key, position) pairs
-    /// rather than whole matches, then settles the rare equal keys by `tie`.
+    /// rather than whole matches; `tie` settles the rare equal keys.
     fn sort(&mut self, found: &mut Vec<Match>, key: fn(&Match) -> u64, tie: fn(&Match) -> i64) {
         if found.len() < 2 {
             return;
@@ -86,23 +96,72 @@ impl SortBuffers {
         self.keys.clear();
         self.keys
             .extend(found.iter().enumerate().map(|(i, m)| (key(m), i as u32)));
-        self.keys.sort_unstable_by_key(|(k, _)| *k);
-        let mut run = 0;
-        while run < self.keys.len() {
-            let end = run
-                + self.keys[run..]
-                    .iter()
-                    .take_while(|(k, _)| *k == self.keys[run].0)
-                    .count();
-            if end - run > 1 {
-                self.keys[run..end].sort_unstable_by_key(|(_, i)| tie(&found[*i as usize]));
-            }
-            run = end;
+        let before = |a: &(u64, u32), b: &(u64, u32)| {
+            a.0.cmp(&b.0)
+                .then_with(|| tie(&found[a.1 as usize]).cmp(&tie(&found[b.1 as usize])))
+        };
+        if self.keys.len() < BUCKET_SORT_FROM {
+            self.keys.sort_unstable_by(before);
+        } else {
+            self.bucket_sort(before);
         }
         self.sorted.clear();
         self.sorted
             .extend(self.keys.iter().map(|(_, i)| found[*i as usize]));
         std::mem::swap(found, &mut self.sorted);
+    }
+
+    /// Sorts a long list of keys: one counting pass spreads them into buckets by their leading
+    /// bits (priority tier, exact match and most of the score), so each bucket holds a
+    /// handful, which insertion sorts cheaply. A general sort of a thousand keys spends most
+    /// of its time on comparisons a processor cannot predict.
+    fn bucket_sort(&mut self, before: impl Fn(&(u64, u32), &(u64, u32)) -> Ordering) {
+        // Only the buckets between the smallest and largest key are counted: the keys of one
+        // list share their leading bits far more often than not.
+        let (low, high) = self.keys.iter().fold((u64::MAX, 0), |(low, high), (k, _)| {
+            (low.min(*k), high.max(*k))
+        });
+        let first = (low >> (64 - BUCKET_BITS)) as usize;
+        let bucket = |k: u64| (k >> (64 - BUCKET_BITS)) as usize - first;
+        let ends = &mut self.buckets;
+        ends.clear();
+        ends.resize(bucket(high) + 1, 0);
+        for (k, _) in &self.keys {
+            ends[bucket(*k)] += 1;
+        }
+        // Each bucket's start, to be moved along to its end as the bucket fills.
+        let mut total = 0;
+        for slot in ends.iter_mut() {
+            let count = *slot;
+            *slot = total;
+            total += count;
+        }
+        self.spare.clear();
+        self.spare.resize(self.keys.len(), (0, 0));
+        for &(k, i) in &self.keys {
+            let slot = &mut ends[bucket(k)];
+            self.spare[*slot as usize] = (k, i);
+            *slot += 1;
+        }
+        std::mem::swap(&mut self.keys, &mut self.spare);
+        let mut start = 0;
+        for &end in ends.iter() {
+            let run = &mut self.keys[start..end as usize];
+            start = end as usize;
+            if run.len() > 16 {
+                run.sort_unstable_by(&before);
+            } else {
+                for j in 1..run.len() {
+                    let item = run[j];
+                    let mut i = j;
+                    while i > 0 && before(&run[i - 1], &item) == Ordering::Greater {
+                        run[i] = run[i - 1];
+                        i -= 1;
+                    }
+                    run[i] = item;
+                }
+            }
+        }
     }
 }
 
@@ -119,10 +178,26 @@ pub struct RankContext<'a> {
 
 impl RankContext<'_> {
     /// Scores the pair if every hard rule passes.
+    #[inline]
     pub fn evaluate(&self, staff: &StaffProfile, vacancy: &VacancyProfile) -> Option<Match> {
-        let mut journey = None;
-        let minutes =
-            || *journey.insert(self.policy.travel.minutes(staff.position, vacancy.position));
+        self.evaluate_travelling(staff, vacancy, None, || {
+            self.policy.travel.minutes(staff.position, vacancy.position)
+        })
+    }
+
+    /// [`RankContext::evaluate`] for a pair whose travel time `journey` gives, worked out only
+    /// if the cheaper rules pass, or already known to the caller; `points` is the vacancy's
+    /// share of the score worked out in advance, when the caller has it.
+    #[inline]
+    fn evaluate_travelling(
+        &self,
+        staff: &StaffProfile,
+        vacancy: &VacancyProfile,
+        points: Option<&VacancyPoints>,
+        journey: impl FnOnce() -> u32,
+    ) -> Option<Match> {
+        let mut known = None;
+        let minutes = || *known.insert(journey());
         if !passes(
             self.policy,
             staff,
@@ -132,19 +207,20 @@ impl RankContext<'_> {
         ) {
             return None;
         }
-        let minutes =
-            journey.unwrap_or_else(|| self.policy.travel.minutes(staff.position, vacancy.position));
-        let (score, exact_match, explanation) = score(self.policy, staff, vacancy, minutes);
+        // Every pair that passes had its journey worked out by the travel rule.
+        let minutes = known?;
+        let (score, exact_match, explanation) =
+            score_with(self.policy, points, staff, vacancy, minutes);
         Some(Match {
             staff_id: staff.id,
             vacancy_id: vacancy.id,
             score,
             exact_match,
             priority_tier: staff.priority_tier,
-            // Clamped: a period millions of days off is a data error, not a reason to fail.
-            days_left: (staff.redeployment_period_ends - self.today)
-                .num_days()
-                .clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32,
+            // Day numbers rather than date subtraction, which is several times the work for
+            // a figure every eligible pair needs. Dates span far less than i32 days.
+            days_left: staff.redeployment_period_ends.num_days_from_ce()
+                - self.today.num_days_from_ce(),
             explanation,
         })
     }
@@ -162,6 +238,7 @@ impl RankContext<'_> {
     }
 
     /// A person's decision about this pair, if any (looked up only when there are any at all).
+    #[inline]
     fn exclusion(&self, staff: &StaffProfile, vacancy: &VacancyProfile) -> Option<Exclusion> {
         if self.exclusions.is_empty() {
             None
@@ -183,13 +260,55 @@ impl RankContext<'_> {
 const GRID_KM_PER_DEGREE: f64 = 110.5;
 const CELL_KM: f64 = 5.0;
 
-/// Where an item on a grid is, and how far from a query point it may be and still match (its
-/// own travel reach; unlimited for vacancies).
+/// Where an item on a grid is, how far from a query point it may be and still match (its
+/// own travel reach; unlimited for vacancies), and the rest of what the search checks before
+/// reading a profile.
 #[derive(Debug, Clone, Copy)]
 struct Placed {
     lat: f64,
     lon: f64,
     reach_km: f64,
+    fit: Fit,
+}
+
+/// What a staff member and a vacancy must agree on besides band and place: registrations and
+/// hours. Kept beside each position so that a search drops most pairs these rules part without
+/// reading the profiles; the rules themselves still decide every pair the search keeps.
+#[derive(Debug, Clone, Copy)]
+struct Fit {
+    /// Held by a staff member; required by a vacancy.
+    registrations: Registrations,
+    /// The hours a staff member will work; a vacancy's hours, as a range of one value.
+    hours_low: f64,
+    hours_high: f64,
+}
+
+impl Fit {
+    fn of_staff(staff: &StaffProfile) -> Fit {
+        Fit {
+            registrations: staff.registrations,
+            hours_low: staff.hours.min().get(),
+            hours_high: staff.hours.max().get(),
+        }
+    }
+
+    fn of_vacancy(vacancy: &VacancyProfile) -> Fit {
+        Fit {
+            registrations: vacancy.registration_required.into(),
+            hours_low: vacancy.hours.get(),
+            hours_high: vacancy.hours.get(),
+        }
+    }
+
+    /// Whether the staff member holds every registration the vacancy requires and will work
+    /// its hours: the same comparisons as the hard rules, so it never parts a pair they join.
+    /// Written without short cuts, as one branch for the caller rather than three.
+    #[inline]
+    fn suits(staff: &Fit, vacancy: &Fit) -> bool {
+        staff.registrations.covers(vacancy.registrations)
+            & (staff.hours_low <= vacancy.hours_low)
+            & (vacancy.hours_high <= staff.hours_high)
+    }
 }
 
 /// Profiles on a grid of map squares, for finding those within reach of a point. The squares
@@ -277,10 +396,16 @@ impl<P: Clone> Grid<P> {
         (x.floor() as i32, y.floor() as i32)
     }
 
-    /// Shows `visit` every profile that may lie within both its own reach and `reach_km` of
-    /// `p`: a superset of those truly within it, because the distance used here is never
-    /// longer than the real one. `visit` checks each with the rules.
-    fn visit_near(&self, p: Coordinates, reach_km: f64, mut visit: impl FnMut(&P)) {
+    /// Shows `visit` every profile that `suits` and that may lie within both its own reach
+    /// and `reach_km` of `p`: a superset of those truly within it, because the distance used
+    /// here is never longer than the real one. `visit` checks each with the rules.
+    fn visit_near<'g>(
+        &'g self,
+        p: Coordinates,
+        reach_km: f64,
+        suits: impl Fn(&Fit) -> bool,
+        mut visit: impl FnMut(&'g P),
+    ) {
         if self.places.is_empty() {
             return;
         }
@@ -299,16 +424,28 @@ impl<P: Clone> Grid<P> {
         if x0 > x1 || y0 > y1 {
             return;
         }
+        // Which items pass is close to a coin toss, which a processor cannot predict: each
+        // chunk is first sifted without branching, writing every item's position and keeping
+        // it only if it passes, and then the kept ones are visited.
+        const CHUNK: usize = 256;
+        let mut kept = [0u32; CHUNK];
         for y in y0..=y1 {
             let first = (y * self.width + x0) as usize;
             let last = (y * self.width + x1) as usize;
             let run = self.starts[first] as usize..self.starts[last + 1] as usize;
-            for (place, profile) in self.places[run.clone()].iter().zip(&self.profiles[run]) {
-                let north = (place.lat - p.lat()) * GRID_KM_PER_DEGREE;
-                let east = (place.lon - p.lon()) * east_km_per_degree;
-                let limit = place.reach_km.min(reach_km);
-                if north * north + east * east <= limit * limit {
-                    visit(profile);
+            for start in run.clone().step_by(CHUNK) {
+                let end = (start + CHUNK).min(run.end);
+                let mut count = 0;
+                for (i, place) in self.places[start..end].iter().enumerate() {
+                    let north = (place.lat - p.lat()) * GRID_KM_PER_DEGREE;
+                    let east = (place.lon - p.lon()) * east_km_per_degree;
+                    let limit = place.reach_km.min(reach_km);
+                    let passes = (north * north + east * east <= limit * limit) & suits(&place.fit);
+                    kept[count] = i as u32;
+                    count += usize::from(passes);
+                }
+                for &i in &kept[..count] {
+                    visit(&self.profiles[start + i as usize]);
                 }
             }
         }
@@ -332,6 +469,14 @@ pub struct Matcher<'a> {
 struct StaffGrids {
     by_band: Vec<Grid<StaffProfile>>,
     consenting_by_band: Vec<Grid<StaffProfile>>,
+}
+
+/// A staff member within travel of a place, and their journey there.
+#[derive(Debug, Clone, Copy)]
+struct Nearby<'s> {
+    fit: Fit,
+    minutes: u32,
+    staff: &'s StaffProfile,
 }
 
 /// One grid per band, of the items in that band.
@@ -376,6 +521,7 @@ impl<'a> Matcher<'a> {
                             lat: s.position.lat(),
                             lon: s.position.lon(),
                             reach_km: self.context.reach_km(s.max_travel.minutes()),
+                            fit: Fit::of_staff(s),
                         };
                         (s.band, placed, s)
                     })
@@ -400,6 +546,7 @@ impl<'a> Matcher<'a> {
                         lat: v.position.lat(),
                         lon: v.position.lon(),
                         reach_km: f64::INFINITY,
+                        fit: Fit::of_vacancy(v),
                     };
                     (v.band, placed, v)
                 })
@@ -423,23 +570,51 @@ impl<'a> Matcher<'a> {
         if !vacancy.open {
             return;
         }
+        let points = VacancyPoints::new(self.context.policy, vacancy);
         let mut visit = |staff: &StaffProfile| {
-            if let Some(m) = self.context.evaluate(staff, vacancy) {
+            let journey = || {
+                self.context
+                    .policy
+                    .travel
+                    .minutes(staff.position, vacancy.position)
+            };
+            if let Some(m) =
+                self.context
+                    .evaluate_travelling(staff, vacancy, Some(&points), journey)
+            {
                 found.push(m);
             }
         };
+        let wanted = Fit::of_vacancy(vacancy);
+        self.visit_staff_near(vacancy, |staff| Fit::suits(staff, &wanted), &mut visit);
+        buffers.sort(found, Match::candidate_key, |m| m.staff_id);
+    }
+
+    /// Shows `visit` everyone that `suits` in the bands that may fill `vacancy` (their own, and
+    /// the bands above it of those who accept a lower one) who may be within travel of it.
+    fn visit_staff_near<'s>(
+        &'s self,
+        vacancy: &VacancyProfile,
+        suits: impl Fn(&Fit) -> bool + Copy,
+        mut visit: impl FnMut(&'s StaffProfile),
+    ) {
         let band = vacancy.band.rank();
         let highest = (band + self.context.policy.max_band_drop).min(Band::B9.rank());
         let grids = self.staff_grids();
-        grids.by_band[usize::from(band)].visit_near(vacancy.position, f64::INFINITY, &mut visit);
+        grids.by_band[usize::from(band)].visit_near(
+            vacancy.position,
+            f64::INFINITY,
+            suits,
+            &mut visit,
+        );
         for rank in band + 1..=highest {
             grids.consenting_by_band[usize::from(rank)].visit_near(
                 vacancy.position,
                 f64::INFINITY,
+                suits,
                 &mut visit,
             );
         }
-        buffers.sort(found, Match::candidate_key, |m| m.staff_id);
     }
 
     /// The eligible vacancies for the staff member at `index`, best first.
@@ -457,12 +632,18 @@ impl<'a> Matcher<'a> {
         let highest = staff.band.rank();
         let lowest = highest.saturating_sub(drop);
         let reach = self.context.reach_km(staff.max_travel.minutes());
+        let offered = Fit::of_staff(staff);
         for rank in lowest..=highest {
-            self.vacancy_grids()[usize::from(rank)].visit_near(staff.position, reach, |vacancy| {
-                if let Some(m) = self.context.evaluate(staff, vacancy) {
-                    found.push(m);
-                }
-            });
+            self.vacancy_grids()[usize::from(rank)].visit_near(
+                staff.position,
+                reach,
+                |vacancy: &Fit| Fit::suits(&offered, vacancy),
+                |vacancy| {
+                    if let Some(m) = self.context.evaluate(staff, vacancy) {
+                        found.push(m);
+                    }
+                },
+            );
         }
         SortBuffers::default().sort(&mut found, Match::vacancy_key, |m| m.vacancy_id);
         found
@@ -485,23 +666,46 @@ impl<'a> Matcher<'a> {
     /// `sink` as soon as it is ready, so that memory holds one list per core, never every
     /// pair. `sink` is called from several threads at once, once per vacancy (with its index),
     /// in no particular order.
+    ///
+    /// Vacancies are at trust sites, many to a site: those of one band at one site are ranked
+    /// together, so the search for people within travel, and each person's journey, is done
+    /// once for them all rather than once a vacancy.
     pub fn rank_all(&self, sink: impl Fn(usize, &[Match]) + Sync) {
-        // Vacancies are handed out in small batches from a shared counter, so a core that
-        // drew busy vacancies does not hold up the rest.
-        const BATCH: usize = 64;
+        let groups = self.groups_by_band_and_place();
+        // Groups are handed out from a shared counter, so a core that drew busy groups does
+        // not hold up the rest.
         let next = AtomicUsize::new(0);
         let workers = std::thread::available_parallelism().map_or(1, usize::from);
         let work = || {
+            let mut near = Vec::new();
             let mut found = Vec::new();
             let mut buffers = SortBuffers::default();
             loop {
-                let start = next.fetch_add(BATCH, AtomicOrdering::Relaxed);
-                if start >= self.vacancies.len() {
+                let g = next.fetch_add(1, AtomicOrdering::Relaxed);
+                let Some(group) = groups.get(g) else {
                     break;
-                }
-                for v in start..(start + BATCH).min(self.vacancies.len()) {
-                    self.candidates_into(v, &mut found, &mut buffers);
-                    sink(v, &found);
+                };
+                let first = &self.vacancies[group[0] as usize];
+                self.staff_within_travel(first, &mut near);
+                for &v in group.iter() {
+                    let vacancy = &self.vacancies[v as usize];
+                    found.clear();
+                    let wanted = Fit::of_vacancy(vacancy);
+                    let points = VacancyPoints::new(self.context.policy, vacancy);
+                    for nearby in &near {
+                        if Fit::suits(&nearby.fit, &wanted)
+                            && let Some(m) = self.context.evaluate_travelling(
+                                nearby.staff,
+                                vacancy,
+                                Some(&points),
+                                || nearby.minutes,
+                            )
+                        {
+                            found.push(m);
+                        }
+                    }
+                    buffers.sort(&mut found, Match::candidate_key, |m| m.staff_id);
+                    sink(v as usize, &found);
                 }
             }
         };
@@ -511,6 +715,70 @@ impl<'a> Matcher<'a> {
             }
             work();
         });
+    }
+
+    /// The vacancies' indexes in groups of one band at one place, open ones only (a closed
+    /// vacancy is a group of its own, which finds no one). Groups of neighbouring places
+    /// follow one another, so the people they search are still in the processor's cache.
+    fn groups_by_band_and_place(&self) -> Vec<Vec<u32>> {
+        let mut order: Vec<(u8, i64, i64, u64, u64, u32)> = self
+            .vacancies
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let p = v.position;
+                let area = |degrees: f64| (degrees * 20.0).floor() as i64;
+                if v.open {
+                    let (lat, lon) = (p.lat().to_bits(), p.lon().to_bits());
+                    (
+                        v.band.rank(),
+                        area(p.lat()),
+                        area(p.lon()),
+                        lat,
+                        lon,
+                        i as u32,
+                    )
+                } else {
+                    (u8::MAX, 0, 0, 0, 0, i as u32)
+                }
+            })
+            .collect();
+        order.sort_unstable();
+        let mut groups: Vec<Vec<u32>> = Vec::new();
+        let mut previous: Option<(u8, u64, u64)> = None;
+        for (band, _, _, lat, lon, i) in order {
+            let place = (band, lat, lon);
+            match groups.last_mut() {
+                Some(group) if band != u8::MAX && previous == Some(place) => group.push(i),
+                _ => groups.push(vec![i]),
+            }
+            previous = Some(place);
+        }
+        groups
+    }
+
+    /// Everyone who may be a candidate for `vacancy` as far as band and travel go, with their
+    /// journey to it: the same for every vacancy of its band at its site.
+    fn staff_within_travel<'s>(&'s self, vacancy: &VacancyProfile, near: &mut Vec<Nearby<'s>>) {
+        near.clear();
+        if !vacancy.open {
+            return;
+        }
+        let travel = &self.context.policy.travel;
+        self.visit_staff_near(
+            vacancy,
+            |_| true,
+            |staff| {
+                let minutes = travel.minutes(staff.position, vacancy.position);
+                if minutes <= staff.max_travel.minutes() {
+                    near.push(Nearby {
+                        fit: Fit::of_staff(staff),
+                        minutes,
+                        staff,
+                    });
+                }
+            },
+        );
     }
 
     /// Every hard rule the pair fails, in words.

@@ -84,7 +84,8 @@ impl fmt::Display for RuleFailure {
 }
 
 /// Checks the hard rules for a pair whose travel time `minutes` gives, in a fixed order, telling
-/// `report` of each failure; stops when `report` returns false.
+/// `report` of each failure; stops when `report` returns false. Inlined so that, for the
+/// ranking's yes-or-no question, every failure becomes a plain early return.
 fn check(
     policy: &MatchPolicy,
     staff: &StaffProfile,
@@ -124,7 +125,7 @@ fn check(
         }
     }
     if let Some(required) = vacancy.registration_required
-        && !staff.registrations.contains(&required)
+        && !staff.registrations.holds(required)
     {
         fail!(RuleFailure::RegistrationMissing { required });
     }

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::policy::MatchPolicy;
 use crate::profile::{StaffProfile, VacancyProfile};
-use crate::skills::{SkillId, SkillSet};
+use crate::skills::SkillId;
 
 /// An amount of points in whole hundredths (4500 is 45.00 points), so that points add up and
 /// compare exactly and scoring needs no rounding of sums. Shown as a decimal number.
@@ -75,21 +75,69 @@ pub struct Explanation {
     pub location_basis: LocationBasis,
 }
 
-/// The share of `wanted` skills that `covered` of them are; a vacancy that wants none is fully
-/// covered.
-fn coverage(covered: u32, wanted: &SkillSet) -> f64 {
-    let count = wanted.len();
-    if count == 0 {
+/// Points for holding `covered` of a vacancy's `wanted` skills, out of `weight`: the share
+/// held (all of none is full) times the weight.
+fn coverage_points(weight: u32, covered: u32, wanted: u32) -> Hundredths {
+    let share = if wanted == 0 {
         1.0
     } else {
-        f64::from(covered) / f64::from(count)
+        f64::from(covered) / f64::from(wanted)
+    };
+    Hundredths::of(f64::from(weight) * share)
+}
+
+/// Band points: full at the same band, each band lower half the previous.
+fn band_points(weight: u32, drop: u8) -> Hundredths {
+    Hundredths::of(f64::from(weight) / f64::from(1u32 << drop.min(31)))
+}
+
+/// The longest skill lists and band drops [`VacancyPoints`] works out in advance.
+const TABULATED: usize = 16;
+
+/// The points that follow from a vacancy alone, for each number of its essential and
+/// desirable skills a person might hold and each band drop, worked out once when many people
+/// are scored against one vacancy. Entries come from the same functions [`score`] uses, so
+/// a score is the same either way; counts beyond the table are worked out as they come.
+#[derive(Debug, Clone)]
+pub(crate) struct VacancyPoints {
+    essential: [Hundredths; TABULATED + 1],
+    desirable: [Hundredths; TABULATED + 1],
+    band: [Hundredths; TABULATED],
+}
+
+impl VacancyPoints {
+    pub(crate) fn new(policy: &MatchPolicy, vacancy: &VacancyProfile) -> VacancyPoints {
+        let w = &policy.weights;
+        let (essential, desirable) = (vacancy.essential.len(), vacancy.desirable.len());
+        VacancyPoints {
+            essential: std::array::from_fn(|k| {
+                coverage_points(w.essential_skills, k as u32, essential)
+            }),
+            desirable: std::array::from_fn(|k| {
+                coverage_points(w.desirable_skills, k as u32, desirable)
+            }),
+            band: std::array::from_fn(|drop| band_points(w.band, drop as u8)),
+        }
     }
 }
 
 /// Scores an eligible pair whose travel time is `minutes`: the score, whether it is an exact
 /// (slot-in) match, and the explanation.
+#[inline]
 pub fn score(
     policy: &MatchPolicy,
+    staff: &StaffProfile,
+    vacancy: &VacancyProfile,
+    minutes: u32,
+) -> (Hundredths, bool, Explanation) {
+    score_with(policy, None, staff, vacancy, minutes)
+}
+
+/// [`score`], taking the vacancy's share of the points from `table` when given.
+#[inline]
+pub(crate) fn score_with(
+    policy: &MatchPolicy,
+    table: Option<&VacancyPoints>,
     staff: &StaffProfile,
     vacancy: &VacancyProfile,
     minutes: u32,
@@ -101,15 +149,21 @@ pub fn score(
     let hours_gap = (preferred - vacancy.hours.get()).abs();
     let essential_held = vacancy.essential.overlap(&staff.skills);
     let desirable_held = vacancy.desirable.overlap(&staff.skills);
+    let tabulated = |table: &[Hundredths], index: usize| table.get(index).copied();
     let points = Points {
-        essential_skills: Hundredths::of(
-            f64::from(w.essential_skills) * coverage(essential_held, &vacancy.essential),
-        ),
-        desirable_skills: Hundredths::of(
-            f64::from(w.desirable_skills) * coverage(desirable_held, &vacancy.desirable),
-        ),
-        // Full at the same band, each band lower half the previous.
-        band: Hundredths::of(f64::from(w.band) / f64::from(1u32 << drop.min(31))),
+        essential_skills: table
+            .and_then(|t| tabulated(&t.essential, essential_held as usize))
+            .unwrap_or_else(|| {
+                coverage_points(w.essential_skills, essential_held, vacancy.essential.len())
+            }),
+        desirable_skills: table
+            .and_then(|t| tabulated(&t.desirable, desirable_held as usize))
+            .unwrap_or_else(|| {
+                coverage_points(w.desirable_skills, desirable_held, vacancy.desirable.len())
+            }),
+        band: table
+            .and_then(|t| tabulated(&t.band, usize::from(drop)))
+            .unwrap_or_else(|| band_points(w.band, drop)),
         // Linear from full at 0 minutes to none at the staff member's limit.
         travel: Hundredths::of(
             f64::from(w.travel) * (1.0 - f64::from(minutes) / limit).clamp(0.0, 1.0),

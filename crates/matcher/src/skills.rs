@@ -114,6 +114,7 @@ impl SkillSet {
     }
 
     /// How many of `self`'s skills are also in `other`.
+    #[inline]
     pub fn overlap(&self, other: &SkillSet) -> u32 {
         let inline: u32 = self
             .inline

@@ -41,7 +41,7 @@ fn person(
         band,
         staff_group: StaffGroup::NursingMidwiferyRegistered,
         skills,
-        registrations: vec![Registration::Nmc],
+        registrations: [Registration::Nmc].into_iter().collect(),
         position: at(home.0, home.1),
         location_basis: LocationBasis::HomeDistrict,
         max_travel: TravelLimit::new(45).unwrap(),

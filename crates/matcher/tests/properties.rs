@@ -9,8 +9,8 @@ use domain::{
 };
 use proptest::prelude::*;
 use redeploy_matcher::{
-    Exclusion, Exclusions, MatchPolicy, Matcher, RankContext, SkillId, SkillSet, StaffProfile,
-    VacancyProfile, candidate_order, naive,
+    Exclusion, Exclusions, Match, MatchPolicy, Matcher, RankContext, Registrations, SkillId,
+    SkillSet, StaffProfile, VacancyProfile, candidate_order, naive,
 };
 
 const SKILLS: u32 = 24;
@@ -28,9 +28,36 @@ fn position() -> impl Strategy<Value = Coordinates> {
     .prop_map(|(lat, lon)| Coordinates::new(lat, lon).unwrap())
 }
 
+/// A few hospital sites: vacancies are at trust sites, many to a site, and a full rematch
+/// ranks those of one band at one site together.
+const SITES: [(f64, f64); 4] = [
+    (51.468, -0.094),
+    (51.502, -0.118),
+    (51.556, -0.102),
+    (51.38, -0.10),
+];
+
+/// A vacancy's place: usually one of the sites, sometimes anywhere.
+fn site_or_anywhere() -> impl Strategy<Value = Coordinates> {
+    prop_oneof![
+        3 => prop::sample::select(SITES.to_vec())
+            .prop_map(|(lat, lon)| Coordinates::new(lat, lon).unwrap()),
+        2 => position(),
+    ]
+}
+
 fn skills(max: usize) -> impl Strategy<Value = SkillSet> {
     proptest::collection::vec(0..SKILLS, 0..max)
         .prop_map(|ids| SkillSet::new(ids.into_iter().map(SkillId)))
+}
+
+/// The NMC registration when `held`, else none.
+fn nmc_if(held: bool) -> Registrations {
+    if held {
+        [Registration::Nmc].into_iter().collect()
+    } else {
+        Registrations::default()
+    }
 }
 
 fn band() -> impl Strategy<Value = Band> {
@@ -71,7 +98,7 @@ fn staff(id: i64) -> impl Strategy<Value = StaffProfile> {
                     band,
                     staff_group: group,
                     skills,
-                    registrations: if nmc { vec![Registration::Nmc] } else { vec![] },
+                    registrations: nmc_if(nmc),
                     position,
                     location_basis: LocationBasis::HomeDistrict,
                     max_travel: TravelLimit::new(limit).unwrap(),
@@ -96,7 +123,7 @@ fn vacancy(id: i64) -> impl Strategy<Value = VacancyProfile> {
         skills(5),
         skills(4),
         prop::bool::weighted(0.3),
-        position(),
+        site_or_anywhere(),
         (7.5..45.0f64),
     )
         .prop_map(
@@ -144,7 +171,9 @@ proptest! {
         let exclusions = exclusions_of(&staff, &vacancies, &excluded);
         let context = RankContext { policy: &policy, today: today(), exclusions: &exclusions };
         let matcher = Matcher::new(context.clone(), &staff, &vacancies);
-        prop_assert_eq!(matcher.all(), naive::all(&context, &staff, &vacancies));
+        let expected = naive::all(&context, &staff, &vacancies);
+        prop_assert_eq!(&matcher.all(), &expected);
+        prop_assert_eq!(&ranked_on_every_core(&matcher, vacancies.len()), &expected);
         for (i, member) in staff.iter().enumerate() {
             prop_assert_eq!(matcher.vacancies_for(i), naive::vacancies_for(&context, member, &vacancies));
         }
@@ -274,11 +303,102 @@ fn a_large_random_world_ranks_the_same_through_the_index() {
 
     // Ranking on every core gives each vacancy the same list.
     let matcher = Matcher::new(context.clone(), &staff, &vacancies);
+    assert_eq!(ranked_on_every_core(&matcher, vacancies.len()), indexed);
+}
+
+/// Every vacancy's list from [`Matcher::rank_all`], vacancies in input order, checking that
+/// each vacancy was handed over exactly once.
+fn ranked_on_every_core(matcher: &Matcher<'_>, vacancies: usize) -> Vec<Match> {
     let streamed = std::sync::Mutex::new(Vec::new());
     matcher.rank_all(|v, found| streamed.lock().unwrap().push((v, found.to_vec())));
     let mut streamed = streamed.into_inner().unwrap();
     streamed.sort_by_key(|(v, _)| *v);
-    assert_eq!(streamed.len(), vacancies.len());
-    let streamed: Vec<_> = streamed.into_iter().flat_map(|(_, found)| found).collect();
-    assert_eq!(streamed, indexed);
+    let handed_over: Vec<usize> = streamed.iter().map(|(v, _)| *v).collect();
+    assert_eq!(handed_over, (0..vacancies).collect::<Vec<_>>());
+    streamed.into_iter().flat_map(|(_, found)| found).collect()
+}
+
+/// Thousands of people around a few sites, with few distinct skills, limits and dates, so
+/// that each vacancy has hundreds of candidates and many of them tie on everything but their
+/// id: the long lists and the ties take the sort's other paths, which must give the same
+/// order as the reference. Some pairs are kept apart by people's decisions.
+#[test]
+fn long_candidate_lists_full_of_ties_rank_the_same_on_every_core() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let near_sites = (0usize..SITES.len(), -0.03..0.03f64, -0.03..0.03f64)
+        .prop_map(|(i, dy, dx)| Coordinates::new(SITES[i].0 + dy, SITES[i].1 + dx).unwrap());
+    let person = (
+        prop::sample::select(vec![Band::B5, Band::B6]),
+        skills(3),
+        prop::bool::ANY,
+        near_sites,
+        prop::bool::ANY,
+        1u8..3,
+        0u64..3,
+    );
+    // Ids run backwards against the order people are generated in, so that an order left
+    // as found would differ from the reference's.
+    let staff: Vec<StaffProfile> = (0..3000)
+        .map(|i| {
+            let (band, skills, nmc, position, consent, tier, days) =
+                person.new_tree(&mut runner).unwrap().current();
+            StaffProfile {
+                id: 5000 - i,
+                active: true,
+                band,
+                staff_group: StaffGroup::NursingMidwiferyRegistered,
+                skills,
+                registrations: nmc_if(nmc),
+                position,
+                location_basis: LocationBasis::HomeDistrict,
+                max_travel: TravelLimit::new(90).unwrap(),
+                hours: HoursRange::new(Hours::new(30.0).unwrap(), Hours::new(37.5).unwrap())
+                    .unwrap(),
+                lower_band_consent: consent,
+                priority_tier: PriorityTier::new(tier).unwrap(),
+                redeployment_period_ends: today() + Days::new(days),
+            }
+        })
+        .collect();
+    let vacancies: Vec<VacancyProfile> = (0..120)
+        .map(|i| {
+            let mut v = vacancy(10_000 + i).new_tree(&mut runner).unwrap().current();
+            v.open = true;
+            v.band = if i % 2 == 0 { Band::B5 } else { Band::B6 };
+            v.staff_group = StaffGroup::NursingMidwiferyRegistered;
+            v.hours = Hours::new(37.5).unwrap();
+            let (lat, lon) = SITES[i as usize % SITES.len()];
+            v.position = Coordinates::new(lat, lon).unwrap();
+            v
+        })
+        .collect();
+    let exclusions: Exclusions = (0..200)
+        .map(|i| {
+            (
+                (5000 - i * 7, 10_000 + i % 120),
+                Exclusion::RejectedByEmployer,
+            )
+        })
+        .collect();
+    let policy = MatchPolicy::default();
+    let context = RankContext {
+        policy: &policy,
+        today: today(),
+        exclusions: &exclusions,
+    };
+    let matcher = Matcher::new(context.clone(), &staff, &vacancies);
+    let expected = naive::all(&context, &staff, &vacancies);
+    let shortest = vacancies
+        .iter()
+        .map(|v| expected.iter().filter(|m| m.vacancy_id == v.id).count())
+        .min()
+        .unwrap();
+    assert!(
+        shortest > 300,
+        "the shortest list has {shortest} candidates: too short to test long lists"
+    );
+    assert_eq!(ranked_on_every_core(&matcher, vacancies.len()), expected);
+    assert_eq!(matcher.all(), expected);
 }
