@@ -21,7 +21,7 @@ use domain::{Band, Coordinates, PriorityTier};
 use crate::policy::MatchPolicy;
 use crate::profile::{Registrations, StaffProfile, VacancyProfile};
 use crate::rules::{Exclusion, RuleFailure, failures, passes};
-use crate::score::{Explanation, Hundredths, VacancyPoints, score_with};
+use crate::score::{Explanation, Hundredths, Journey, VacancyPoints, score_with};
 
 /// An eligible pair, scored and explained.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -180,9 +180,7 @@ impl RankContext<'_> {
     /// Scores the pair if every hard rule passes.
     #[inline]
     pub fn evaluate(&self, staff: &StaffProfile, vacancy: &VacancyProfile) -> Option<Match> {
-        self.evaluate_travelling(staff, vacancy, None, || {
-            self.policy.travel.minutes(staff.position, vacancy.position)
-        })
+        self.evaluate_travelling(staff, vacancy, None, || self.journey(staff, vacancy))
     }
 
     /// [`RankContext::evaluate`] for a pair whose travel time `journey` gives, worked out only
@@ -194,10 +192,10 @@ impl RankContext<'_> {
         staff: &StaffProfile,
         vacancy: &VacancyProfile,
         points: Option<&VacancyPoints>,
-        journey: impl FnOnce() -> u32,
+        journey: impl FnOnce() -> Journey,
     ) -> Option<Match> {
         let mut known = None;
-        let minutes = || *known.insert(journey());
+        let minutes = || known.insert(journey()).minutes;
         if !passes(
             self.policy,
             staff,
@@ -208,9 +206,9 @@ impl RankContext<'_> {
             return None;
         }
         // Every pair that passes had its journey worked out by the travel rule.
-        let minutes = known?;
+        let journey = known?;
         let (score, exact_match, explanation) =
-            score_with(self.policy, points, staff, vacancy, minutes);
+            score_with(self.policy, points, staff, vacancy, journey);
         Some(Match {
             staff_id: staff.id,
             vacancy_id: vacancy.id,
@@ -223,6 +221,13 @@ impl RankContext<'_> {
                 - self.today.num_days_from_ce(),
             explanation,
         })
+    }
+
+    /// The staff member's journey to the vacancy.
+    #[inline]
+    fn journey(&self, staff: &StaffProfile, vacancy: &VacancyProfile) -> Journey {
+        let minutes = self.policy.travel.minutes(staff.position, vacancy.position);
+        Journey::new(self.policy, staff, minutes)
     }
 
     /// Every hard rule the pair fails, in words ("why not").
@@ -475,7 +480,7 @@ struct StaffGrids {
 #[derive(Debug, Clone, Copy)]
 struct Nearby<'s> {
     fit: Fit,
-    minutes: u32,
+    journey: Journey,
     staff: &'s StaffProfile,
 }
 
@@ -572,12 +577,7 @@ impl<'a> Matcher<'a> {
         }
         let points = VacancyPoints::new(self.context.policy, vacancy);
         let mut visit = |staff: &StaffProfile| {
-            let journey = || {
-                self.context
-                    .policy
-                    .travel
-                    .minutes(staff.position, vacancy.position)
-            };
+            let journey = || self.context.journey(staff, vacancy);
             if let Some(m) =
                 self.context
                     .evaluate_travelling(staff, vacancy, Some(&points), journey)
@@ -698,7 +698,7 @@ impl<'a> Matcher<'a> {
                                 nearby.staff,
                                 vacancy,
                                 Some(&points),
-                                || nearby.minutes,
+                                || nearby.journey,
                             )
                         {
                             found.push(m);
@@ -773,7 +773,7 @@ impl<'a> Matcher<'a> {
                 if minutes <= staff.max_travel.minutes() {
                     near.push(Nearby {
                         fit: Fit::of_staff(staff),
-                        minutes,
+                        journey: Journey::new(self.context.policy, staff, minutes),
                         staff,
                     });
                 }

@@ -121,6 +121,28 @@ impl VacancyPoints {
     }
 }
 
+/// A staff member's journey to a place and the travel points it earns: both depend only on
+/// the person and the place, so a full rematch works them out once for all the vacancies at
+/// a site.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Journey {
+    pub(crate) minutes: u32,
+    pub(crate) points: Hundredths,
+}
+
+impl Journey {
+    #[inline]
+    pub(crate) fn new(policy: &MatchPolicy, staff: &StaffProfile, minutes: u32) -> Journey {
+        let limit = f64::from(staff.max_travel.minutes());
+        // Linear from full at 0 minutes to none at the staff member's limit.
+        let share = (1.0 - f64::from(minutes) / limit).clamp(0.0, 1.0);
+        Journey {
+            minutes,
+            points: Hundredths::of(f64::from(policy.weights.travel) * share),
+        }
+    }
+}
+
 /// Scores an eligible pair whose travel time is `minutes`: the score, whether it is an exact
 /// (slot-in) match, and the explanation.
 #[inline]
@@ -130,21 +152,28 @@ pub fn score(
     vacancy: &VacancyProfile,
     minutes: u32,
 ) -> (Hundredths, bool, Explanation) {
-    score_with(policy, None, staff, vacancy, minutes)
+    score_with(
+        policy,
+        None,
+        staff,
+        vacancy,
+        Journey::new(policy, staff, minutes),
+    )
 }
 
-/// [`score`], taking the vacancy's share of the points from `table` when given.
+/// [`score`] for a pair whose `journey` is worked out, taking the vacancy's share of the
+/// points from `table` when given.
 #[inline]
 pub(crate) fn score_with(
     policy: &MatchPolicy,
     table: Option<&VacancyPoints>,
     staff: &StaffProfile,
     vacancy: &VacancyProfile,
-    minutes: u32,
+    journey: Journey,
 ) -> (Hundredths, bool, Explanation) {
     let w = &policy.weights;
+    let minutes = journey.minutes;
     let drop = vacancy.band.steps_below(staff.band);
-    let limit = f64::from(staff.max_travel.minutes());
     let preferred = staff.hours.max().get();
     let hours_gap = (preferred - vacancy.hours.get()).abs();
     let essential_held = vacancy.essential.overlap(&staff.skills);
@@ -164,10 +193,7 @@ pub(crate) fn score_with(
         band: table
             .and_then(|t| tabulated(&t.band, usize::from(drop)))
             .unwrap_or_else(|| band_points(w.band, drop)),
-        // Linear from full at 0 minutes to none at the staff member's limit.
-        travel: Hundredths::of(
-            f64::from(w.travel) * (1.0 - f64::from(minutes) / limit).clamp(0.0, 1.0),
-        ),
+        travel: journey.points,
         // Full when the post's hours are the hours the staff member works now, less as they differ.
         hours: Hundredths::of(f64::from(w.hours) * (1.0 - hours_gap / preferred).clamp(0.0, 1.0)),
         staff_group: if staff.staff_group == vacancy.staff_group {
