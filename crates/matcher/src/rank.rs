@@ -45,7 +45,13 @@ impl Match {
         let inexact = u64::from(!self.exact_match);
         let score_gap = u64::from(10_000u16.saturating_sub(self.score.0));
         let days = u64::from((self.days_left as u32) ^ (1 << 31));
-        tier << 61 | inexact << 60 | score_gap << 46 | days << 14
+        tier << 61 | inexact << 60 | score_gap << CANDIDATE_ORDER_BEFORE_DAYS | days << 14
+    }
+
+    /// The part of the candidate order that comes before days left (priority tier, exact match
+    /// and score) as an 18-bit integer, smaller first.
+    fn candidate_prefix(&self) -> u32 {
+        (self.candidate_key() >> CANDIDATE_ORDER_BEFORE_DAYS) as u32
     }
 
     /// A staff member's order of vacancies, all but its last tie-break, as one integer,
@@ -72,12 +78,18 @@ pub fn vacancy_order(a: &Match, b: &Match) -> Ordering {
         .then(a.vacancy_id.cmp(&b.vacancy_id))
 }
 
+/// Where days left start in [`Match::candidate_key`]: the bits above are the tier, exact
+/// match and score.
+const CANDIDATE_ORDER_BEFORE_DAYS: u32 = 46;
+
 /// Memory reused from one ranking to the next.
 #[derive(Debug, Default)]
 struct SortBuffers {
     keys: Vec<(u64, u32)>,
     spare: Vec<(u64, u32)>,
     buckets: Vec<u32>,
+    prefixes: Vec<(u32, u32)>,
+    spare_prefixes: Vec<(u32, u32)>,
     sorted: Vec<Match>,
 }
 
@@ -111,6 +123,40 @@ impl SortBuffers {
         std::mem::swap(found, &mut self.sorted);
     }
 
+    /// Puts `found`, which is already in order of days left and then staff id, in candidate
+    /// order. What is left to order by comes first in the candidate order (priority tier,
+    /// exact match, score), so a stable sort by it alone finishes the job: two counting
+    /// passes over nine bits of it each, with no comparisons at all, and those that tie on
+    /// all three stay in the order they came.
+    fn candidates_from_days_order(&mut self, found: &mut Vec<Match>) {
+        const DIGIT_BITS: u32 = 9;
+        const DIGITS: usize = 1 << DIGIT_BITS;
+        if found.len() < 2 {
+            return;
+        }
+        self.prefixes.clear();
+        self.prefixes.extend(
+            found
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (m.candidate_prefix(), i as u32)),
+        );
+        let mut counts = [0u32; DIGITS];
+        for shift in [0, DIGIT_BITS] {
+            let digit = |item: &(u32, u32)| ((item.0 >> shift) as usize) & (DIGITS - 1);
+            counting_sort(
+                &mut self.prefixes,
+                &mut self.spare_prefixes,
+                &mut counts,
+                digit,
+            );
+        }
+        self.sorted.clear();
+        self.sorted
+            .extend(self.prefixes.iter().map(|(_, i)| found[*i as usize]));
+        std::mem::swap(found, &mut self.sorted);
+    }
+
     /// Sorts a long list of keys: one counting pass spreads them into buckets by their leading
     /// bits (priority tier, exact match and most of the score), so each bucket holds a
     /// handful, which insertion sorts cheaply. A general sort of a thousand keys spends most
@@ -126,24 +172,7 @@ impl SortBuffers {
         let ends = &mut self.buckets;
         ends.clear();
         ends.resize(bucket(high) + 1, 0);
-        for (k, _) in &self.keys {
-            ends[bucket(*k)] += 1;
-        }
-        // Each bucket's start, to be moved along to its end as the bucket fills.
-        let mut total = 0;
-        for slot in ends.iter_mut() {
-            let count = *slot;
-            *slot = total;
-            total += count;
-        }
-        self.spare.clear();
-        self.spare.resize(self.keys.len(), (0, 0));
-        for &(k, i) in &self.keys {
-            let slot = &mut ends[bucket(k)];
-            self.spare[*slot as usize] = (k, i);
-            *slot += 1;
-        }
-        std::mem::swap(&mut self.keys, &mut self.spare);
+        counting_sort(&mut self.keys, &mut self.spare, ends, |(k, _)| bucket(*k));
         let mut start = 0;
         for &end in ends.iter() {
             let run = &mut self.keys[start..end as usize];
@@ -163,6 +192,35 @@ impl SortBuffers {
             }
         }
     }
+}
+
+/// Sorts `items` stably by `bucket` (below `counts.len()`) in one counting pass, using
+/// `spare` for the copy; leaves each bucket's end in `counts`.
+fn counting_sort<T: Copy + Default>(
+    items: &mut Vec<T>,
+    spare: &mut Vec<T>,
+    counts: &mut [u32],
+    bucket: impl Fn(&T) -> usize,
+) {
+    counts.fill(0);
+    for item in items.iter() {
+        counts[bucket(item)] += 1;
+    }
+    // Each bucket's start, to be moved along to its end as the bucket fills.
+    let mut total = 0;
+    for slot in counts.iter_mut() {
+        let count = *slot;
+        *slot = total;
+        total += count;
+    }
+    spare.clear();
+    spare.resize(items.len(), T::default());
+    for item in items.iter() {
+        let slot = &mut counts[bucket(item)];
+        spare[*slot as usize] = *item;
+        *slot += 1;
+    }
+    std::mem::swap(items, spare);
 }
 
 /// People's decisions that keep pairs apart: (staff id, vacancy id) → why.
@@ -687,6 +745,9 @@ impl<'a> Matcher<'a> {
                 };
                 let first = &self.vacancies[group[0] as usize];
                 self.staff_within_travel(first, &mut near);
+                // In order of days left, then id, so that each vacancy's candidates are found
+                // in that order and the sort has only the rest of the order to do.
+                near.sort_unstable_by_key(|n| (n.staff.redeployment_period_ends, n.staff.id));
                 for &v in group.iter() {
                     let vacancy = &self.vacancies[v as usize];
                     found.clear();
@@ -704,7 +765,7 @@ impl<'a> Matcher<'a> {
                             found.push(m);
                         }
                     }
-                    buffers.sort(&mut found, Match::candidate_key, |m| m.staff_id);
+                    buffers.candidates_from_days_order(&mut found);
                     sink(v as usize, &found);
                 }
             }
