@@ -300,7 +300,7 @@ pub async fn rematch_all(
     log_changes(&txn, version, EVERYTHING, &[0]).await?;
     record_policy(&txn, policy).await?;
     let staff = matching::staff_profiles(&txn, Selection::All).await?;
-    let vacancies = matching::vacancy_profiles(&txn, Selection::All, today).await?;
+    let mut vacancies = matching::vacancy_profiles(&txn, Selection::All, today).await?;
     let exclusions = matching::exclusions(
         &txn,
         &staff
@@ -315,30 +315,48 @@ pub async fn rematch_all(
         today,
         exclusions: &exclusions,
     };
-    let ranked_lists = Mutex::new(vec![Vec::new(); vacancies.len()]);
-    Matcher::new(context, &staff, &vacancies).rank_all(|at, ranked| {
-        ranked_lists
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())[at] = ranked.to_vec();
-    });
-    let mut ranked_lists = ranked_lists
-        .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let eligible = ranked_lists.iter().map(Vec::len).sum();
-    // A few thousand vacancies' columns at a time, so that memory holds one batch of rows
-    // being written rather than every pair's.
+    // A few thousand vacancies at a time, ranked and then stored, so that memory holds one
+    // batch's pairs rather than every pair (over a hundred million at England scale). Taken
+    // in order of site and band, so each batch keeps a site's vacancies of one band
+    // together, which the matcher ranks as one.
     const COLUMNS_PER_BATCH: usize = 2000;
-    for (batch, lists) in vacancies
-        .chunks(COLUMNS_PER_BATCH)
-        .zip(ranked_lists.chunks_mut(COLUMNS_PER_BATCH))
-    {
+    vacancies.sort_by(|a, b| {
+        a.position
+            .lat()
+            .total_cmp(&b.position.lat())
+            .then(a.position.lon().total_cmp(&b.position.lon()))
+            .then(a.band.cmp(&b.band))
+            .then(a.id.cmp(&b.id))
+    });
+    let mut eligible = 0;
+    let mut columns_done = 0;
+    for batch in vacancies.chunks(COLUMNS_PER_BATCH) {
+        let ranked_lists = Mutex::new(vec![Vec::new(); batch.len()]);
+        Matcher::new(context.clone(), &staff, batch).rank_all(|at, ranked| {
+            ranked_lists
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())[at] = ranked.to_vec();
+        });
+        let found: Vec<Match> = ranked_lists
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .into_iter()
+            .flatten()
+            .collect();
+        eligible += found.len();
         let ids: Vec<i32> = batch
             .iter()
             .map(|v| i32::try_from(v.id).unwrap_or(0))
             .collect();
-        let found: Vec<Match> = lists.iter_mut().flat_map(std::mem::take).collect();
         let existing = stored_matches(&txn, &[], &ids).await?;
         write_difference(&txn, found, existing).await?;
+        columns_done += batch.len();
+        tracing::info!(
+            vacancies_ranked = columns_done,
+            of = vacancies.len(),
+            eligible_pairs_so_far = eligible,
+            "storing matches"
+        );
     }
     // Pairs whose vacancy no longer exists cannot remain (they cascade), so every stored pair
     // has now been compared.
