@@ -32,14 +32,6 @@ impl Registrations {
     pub fn insert(&mut self, registration: Registration) {
         self.0 |= Registrations::bit(registration);
     }
-
-    /// The registrations held, in the registers' declared order.
-    pub fn iter(self) -> impl Iterator<Item = Registration> {
-        Registration::ALL
-            .iter()
-            .copied()
-            .filter(move |r| self.holds(*r))
-    }
 }
 
 impl FromIterator<Registration> for Registrations {

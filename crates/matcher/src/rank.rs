@@ -21,7 +21,7 @@ use domain::{Band, Coordinates, PriorityTier};
 use crate::policy::MatchPolicy;
 use crate::profile::{Registrations, StaffProfile, VacancyProfile};
 use crate::rules::{Exclusion, RuleFailure, failures, passes};
-use crate::score::{Explanation, Hundredths, Journey, VacancyPoints, score_with};
+use crate::score::{Explanation, Hundredths, Journey, VacancyPoints, score};
 
 /// An eligible pair, scored and explained.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -158,8 +158,9 @@ impl SortBuffers {
     }
 
     /// Sorts a long list of keys: one counting pass spreads them into buckets by their leading
-    /// bits (priority tier, exact match and most of the score), so each bucket holds a
-    /// handful, which insertion sorts cheaply. A general sort of a thousand keys spends most
+    /// bits (for candidates, priority tier, exact match and most of the score; for a person's
+    /// vacancies, most of the score), so each bucket holds a handful, which insertion sorts
+    /// cheaply. A general sort of a thousand keys spends most
     /// of its time on comparisons a processor cannot predict.
     fn bucket_sort(&mut self, before: impl Fn(&(u64, u32), &(u64, u32)) -> Ordering) {
         // Only the buckets between the smallest and largest key are counted: the keys of one
@@ -265,8 +266,7 @@ impl RankContext<'_> {
         }
         // Every pair that passes had its journey worked out by the travel rule.
         let journey = known?;
-        let (score, exact_match, explanation) =
-            score_with(self.policy, points, staff, vacancy, journey);
+        let (score, exact_match, explanation) = score(self.policy, points, staff, vacancy, journey);
         Some(Match {
             staff_id: staff.id,
             vacancy_id: vacancy.id,
@@ -825,16 +825,15 @@ impl<'a> Matcher<'a> {
         if !vacancy.open {
             return;
         }
-        let travel = &self.context.policy.travel;
         self.visit_staff_near(
             vacancy,
             |_| true,
             |staff| {
-                let minutes = travel.minutes(staff.position, vacancy.position);
-                if minutes <= staff.max_travel.minutes() {
+                let journey = self.context.journey(staff, vacancy);
+                if journey.minutes <= staff.max_travel.minutes() {
                     near.push(Nearby {
                         fit: Fit::of_staff(staff),
-                        journey: Journey::new(self.context.policy, staff, minutes),
+                        journey,
                         staff,
                     });
                 }

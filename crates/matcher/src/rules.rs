@@ -84,8 +84,7 @@ impl fmt::Display for RuleFailure {
 }
 
 /// Checks the hard rules for a pair whose travel time `minutes` gives, in a fixed order, telling
-/// `report` of each failure; stops when `report` returns false. Inlined so that, for the
-/// ranking's yes-or-no question, every failure becomes a plain early return.
+/// `report` of each failure; stops when `report` returns false.
 fn check(
     policy: &MatchPolicy,
     staff: &StaffProfile,

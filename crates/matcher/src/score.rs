@@ -143,28 +143,11 @@ impl Journey {
     }
 }
 
-/// Scores an eligible pair whose travel time is `minutes`: the score, whether it is an exact
-/// (slot-in) match, and the explanation.
+/// Scores an eligible pair on its `journey`: the score, whether it is an exact (slot-in)
+/// match, and the explanation. The vacancy's share of the points comes from `table` when the
+/// caller has worked it out, and is worked out here otherwise.
 #[inline]
-pub fn score(
-    policy: &MatchPolicy,
-    staff: &StaffProfile,
-    vacancy: &VacancyProfile,
-    minutes: u32,
-) -> (Hundredths, bool, Explanation) {
-    score_with(
-        policy,
-        None,
-        staff,
-        vacancy,
-        Journey::new(policy, staff, minutes),
-    )
-}
-
-/// [`score`] for a pair whose `journey` is worked out, taking the vacancy's share of the
-/// points from `table` when given.
-#[inline]
-pub(crate) fn score_with(
+pub(crate) fn score(
     policy: &MatchPolicy,
     table: Option<&VacancyPoints>,
     staff: &StaffProfile,
