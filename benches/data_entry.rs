@@ -18,7 +18,7 @@ const THRESHOLD: f64 = 0.92;
 /// The configured pay scale (the defaults compiled into the service).
 fn pay_scale() -> PayScale {
     let empty = tempfile::tempdir().expect("temporary folder");
-    api::Settings::load_from(empty.path(), &api::CommandLine::default())
+    store::Settings::load_from(empty.path(), &store::CommandLine::default())
         .expect("configuration")
         .pay
 }

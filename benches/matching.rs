@@ -43,7 +43,7 @@ struct World {
 fn world(staff: usize, vacancies: usize) -> World {
     let reference = ReferenceData::london().expect("reference data");
     let empty = tempfile::tempdir().expect("folder");
-    let pay = api::Settings::load_from(empty.path(), &api::CommandLine::default())
+    let pay = store::Settings::load_from(empty.path(), &store::CommandLine::default())
         .expect("configuration")
         .pay;
     let spec = demo::DemoSpec {

@@ -5,16 +5,15 @@
 
 use std::future::IntoFuture;
 use std::path::PathBuf;
-use std::time::Instant;
 
 use anyhow::{Context, Result};
-use api::demo_store::{self, DemoAccount, DemoLoadError};
-use api::{AppState, CommandLine, Settings, db, reference_store, router};
+use api::{App, Startup};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use domain::ReferenceData;
 use indicatif::{ProgressBar, ProgressStyle};
-use sea_orm::DatabaseConnection;
+use store::demo_store::{DemoAccount, DemoLoadError, DemoStart, LoadProgress};
+use store::{CommandLine, Settings, Store};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -168,153 +167,133 @@ async fn main() -> Result<()> {
             vacancies,
             today,
         } => {
-            let db = open(&settings).await?;
-            prepare(&db).await?;
-            let spec = demo::DemoSpec {
-                seed: seed.unwrap_or(settings.demo.seed),
-                staff: staff.unwrap_or(settings.demo.staff),
-                vacancies: vacancies.unwrap_or(settings.demo.vacancies),
-                today: today.unwrap_or_else(|| chrono::Local::now().date_naive()),
+            let store = open(settings).await?;
+            let spec = store::demo_store::DemoSpec {
+                seed: seed.unwrap_or(store.settings().demo.seed),
+                staff: staff.unwrap_or(store.settings().demo.staff),
+                vacancies: vacancies.unwrap_or(store.settings().demo.vacancies),
+                today: today.unwrap_or_else(store::today),
             };
-            let accounts = load_demo(&db, &settings, &spec).await?;
+            let accounts = load_demo(&store, &spec).await?;
             print_accounts(&accounts);
             Ok(())
         }
     }
 }
 
-/// Opens the configured database, creating the data folder first.
-async fn open(settings: &Settings) -> Result<DatabaseConnection> {
-    std::fs::create_dir_all(&settings.data_dir).with_context(|| {
-        format!(
-            "cannot create the data folder {}",
-            settings.data_dir.display()
-        )
-    })?;
-    let url = settings.database_url();
-    db::connect(&url, settings.database.max_connections)
-        .await
-        .with_context(|| format!("cannot open the database at {}", redact(&url)))
-}
-
-/// Migrates the schema and loads the reference data (both idempotent).
-async fn prepare(db: &DatabaseConnection) -> Result<()> {
-    db::migrate(db).await.context("migrating the database")?;
+/// Opens the configured database, migrates it and loads the reference data (both idempotent).
+async fn open(settings: Settings) -> Result<Store> {
+    let url = redact(&settings.database_url());
     let reference = ReferenceData::london().context("reading the shipped reference data")?;
-    let counts = reference_store::load_reference_data(db, &reference)
+    let store = Store::connect(settings, reference)
         .await
-        .context("loading reference data")?;
-    tracing::info!(
-        trusts = counts.trusts,
-        sites = counts.sites,
-        districts = counts.districts,
-        skills = counts.skills,
-        "reference data loaded"
-    );
-    Ok(())
+        .with_context(|| format!("cannot open the database at {url}"))?;
+    store.prepare().await?;
+    Ok(store)
 }
 
 async fn serve(settings: Settings, demo: bool) -> Result<()> {
-    let db = open(&settings).await?;
     let listener = tokio::net::TcpListener::bind(&settings.server.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.server.listen))?;
     let address = listener.local_addr()?;
-    let vocabulary = ReferenceData::london()
-        .context("reading the shipped reference data")?
-        .vocabulary;
-    let state = AppState::new(db.clone(), settings.clone(), vocabulary);
+    let reference = ReferenceData::london().context("reading the shipped reference data")?;
+    let startup = Startup {
+        demo: demo.then(|| store::demo_store::DemoSpec {
+            seed: settings.demo.seed,
+            staff: settings.demo.staff,
+            vacancies: settings.demo.vacancies,
+            today: store::today(),
+        }),
+        without_email_delivery: false,
+    };
+    let url = redact(&settings.database_url());
+    let app = App::connect(settings, reference)
+        .await
+        .with_context(|| format!("cannot open the database at {url}"))?;
+    // Listen first, so that /healthz answers and /readyz says "starting" while start-up runs.
     let server = tokio::spawn(
         axum::serve(
             listener,
-            router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            app.router()
+                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown_signal())
         .into_future(),
     );
     println!("listening on http://{address}");
-
-    prepare(&db).await?;
-    if demo {
-        let (staff, vacancies) = demo_store::case_counts(&db).await?;
-        let accounts = if staff == 0 && vacancies == 0 {
-            let spec = demo::DemoSpec {
-                seed: settings.demo.seed,
-                staff: settings.demo.staff,
-                vacancies: settings.demo.vacancies,
-                today: chrono::Local::now().date_naive(),
-            };
-            load_demo(&db, &settings, &spec).await?
-        } else {
-            let accounts = demo_store::existing_demo_accounts(&db).await?;
-            if accounts.is_empty() {
-                println!(
-                    "demo data not loaded: this database already holds {staff} at-risk staff and {vacancies} vacancies"
-                );
-            }
-            accounts
-        };
-        print_accounts(&accounts);
+    let started = app.start(&startup).await?;
+    match started.demo {
+        Some(DemoStart::Loaded(loaded)) => {
+            println!(
+                "demo data loaded: {} at-risk staff and {} vacancies in {:.1} s; matches stored: {} eligible pairs in {:.1} s",
+                loaded.staff,
+                loaded.vacancies,
+                loaded.load_time.as_secs_f64(),
+                loaded.eligible_pairs,
+                loaded.rank_time.as_secs_f64()
+            );
+            print_accounts(&loaded.accounts);
+        }
+        Some(DemoStart::AlreadyLoaded(accounts)) => print_accounts(&accounts),
+        Some(DemoStart::NotEmpty { staff, vacancies }) => println!(
+            "demo data not loaded: this database already holds {staff} at-risk staff and {vacancies} vacancies"
+        ),
+        None => {}
     }
-    let today = chrono::Utc::now().date_naive();
-    if let Some(eligible) = api::match_sync::rematch_if_stale(&db, &settings.matching, today)
-        .await
-        .context("ranking the stored records")?
-    {
+    if let Some(eligible) = started.reranked_pairs {
         println!(
             "matches re-ranked with the current [matching] settings: {eligible} eligible pairs"
         );
     }
-    state.mark_ready();
-    api::outbox::start_delivery(db.clone(), &settings).context("starting email delivery")?;
     println!("ready: http://{address}/readyz");
     server.await.context("the server stopped")??;
     Ok(())
 }
 
-async fn load_demo(
-    db: &DatabaseConnection,
-    settings: &Settings,
-    spec: &demo::DemoSpec,
-) -> Result<Vec<DemoAccount>> {
-    let started = Instant::now();
-    let reference = ReferenceData::london()?;
-    let data = demo::generate(spec, &reference, &settings.pay);
-    let bar = ProgressBar::new(demo_store::progress_total(&data)).with_message("loading demo data");
+/// The demo load's progress, as a bar on the terminal.
+struct Bar(ProgressBar);
+
+impl LoadProgress for Bar {
+    fn start(&self, total: u64) {
+        self.0.set_length(total);
+    }
+
+    fn advance(&self, rows: u64) {
+        self.0.inc(rows);
+    }
+}
+
+async fn load_demo(store: &Store, spec: &store::demo_store::DemoSpec) -> Result<Vec<DemoAccount>> {
+    let bar = ProgressBar::new(0).with_message("loading demo data, then ranking every pair");
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta} left)")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
-    let advance = |rows: u64| bar.inc(rows);
-    let accounts = match demo_store::load_demo(db, &data, &advance).await {
-        Ok(accounts) => accounts,
+    let progress = Bar(bar);
+    let loaded = match store.load_demo(spec, &progress).await {
+        Ok(loaded) => loaded,
         Err(error @ DemoLoadError::NotEmpty { .. }) => {
-            bar.abandon();
+            progress.0.abandon();
             return Err(error.into());
         }
         Err(error) => return Err(anyhow::Error::new(error).context("loading demo data")),
     };
-    bar.finish_and_clear();
+    progress.0.finish_and_clear();
     println!(
         "demo data loaded: {} at-risk staff and {} vacancies (seed {}) in {:.1} s",
-        data.staff.len(),
-        data.vacancies.len(),
+        loaded.staff,
+        loaded.vacancies,
         spec.seed,
-        started.elapsed().as_secs_f64()
+        loaded.load_time.as_secs_f64()
     );
-    let started = Instant::now();
-    let spinner = ProgressBar::new_spinner().with_message("ranking every pair");
-    spinner.enable_steady_tick(std::time::Duration::from_millis(200));
-    let eligible = api::match_sync::rematch_all(db, &settings.matching, spec.today)
-        .await
-        .context("ranking the demo data")?;
-    spinner.finish_and_clear();
     println!(
-        "matches stored: {eligible} eligible pairs in {:.1} s",
-        started.elapsed().as_secs_f64()
+        "matches stored: {} eligible pairs in {:.1} s",
+        loaded.eligible_pairs,
+        loaded.rank_time.as_secs_f64()
     );
-    Ok(accounts)
+    Ok(loaded.accounts)
 }
 
 fn print_accounts(accounts: &[DemoAccount]) {
@@ -327,9 +306,19 @@ fn print_accounts(accounts: &[DemoAccount]) {
 }
 
 async fn migrate(settings: Settings, down: bool, steps: Option<u32>, status: bool) -> Result<()> {
-    let db = open(&settings).await?;
+    if !down && !status {
+        open(settings).await?;
+        println!("database is up to date");
+        return Ok(());
+    }
+    let url = redact(&settings.database_url());
+    let reference = ReferenceData::london().context("reading the shipped reference data")?;
+    let store = Store::connect(settings, reference)
+        .await
+        .with_context(|| format!("cannot open the database at {url}"))?;
+    let db = store.db();
     if status {
-        let (applied, pending) = db::migration_status(&db).await?;
+        let (applied, pending) = store::db::migration_status(db).await?;
         for name in applied {
             println!("applied  {name}");
         }
@@ -337,7 +326,7 @@ async fn migrate(settings: Settings, down: bool, steps: Option<u32>, status: boo
             println!("pending  {name}");
         }
     } else if down {
-        db::rollback(&db, steps)
+        store::db::rollback(db, steps)
             .await
             .context("rolling back migrations")?;
         println!(
@@ -346,9 +335,6 @@ async fn migrate(settings: Settings, down: bool, steps: Option<u32>, status: boo
                 "{n} migration(s)"
             ))
         );
-    } else {
-        prepare(&db).await?;
-        println!("database is up to date");
     }
     Ok(())
 }
@@ -362,34 +348,32 @@ async fn import(
 ) -> Result<()> {
     match kind {
         ImportKind::Vacancies => {
-            import_records::<api::import::vacancies::Vacancies>(settings, file, trust, dry_run)
+            import_records::<store::import::vacancies::Vacancies>(settings, file, trust, dry_run)
                 .await
         }
         ImportKind::Staff => {
-            import_records::<api::import::staff::Staff>(settings, file, trust, dry_run).await
+            import_records::<store::import::staff::Staff>(settings, file, trust, dry_run).await
         }
         ImportKind::Postcodes => import_postcodes(settings, file).await,
     }
 }
 
 /// Uploads a file of `U` records by the same all-or-nothing rules as the API.
-async fn import_records<U: api::import::run::Upload>(
+async fn import_records<U: store::import::run::Upload>(
     settings: Settings,
     file: PathBuf,
     trust: Option<String>,
     dry_run: bool,
 ) -> Result<()> {
     let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-    let table = api::import::table::read_table(&bytes, settings.uploads.max_rows)
+    let table = store::import::table::read_table(&bytes, settings.uploads.max_rows)
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-    let db = open(&settings).await?;
-    prepare(&db).await?;
-    let vocabulary = ReferenceData::london()?.vocabulary;
-    let options = api::import::ImportOptions {
+    let store = open(settings).await?;
+    let options = store::import::ImportOptions {
         dry_run,
         default_trust: trust,
         allowed_trusts: None,
-        audit: api::audit::AuditActor::system("redeploy import"),
+        audit: store::audit::AuditActor::system("redeploy import"),
     };
     let bar = ProgressBar::new(table.rows.len() as u64).with_message("checking rows");
     bar.set_style(
@@ -398,17 +382,9 @@ async fn import_records<U: api::import::run::Upload>(
             .progress_chars("=> "),
     );
     let progress = |done: usize| bar.set_position(done as u64);
-    let report = api::import::run::run::<U>(
-        &db,
-        &settings,
-        &vocabulary,
-        &api::match_sync::MatchIndex::new(),
-        &table,
-        &options,
-        &progress,
-    )
-    .await
-    .map_err(|e| anyhow::anyhow!("the upload failed: {e}"))?;
+    let report = store::import::run::run::<U>(&store, &table, &options, &progress)
+        .await
+        .map_err(|e| anyhow::anyhow!("the upload failed: {e}"))?;
     bar.finish_and_clear();
     if !report.ignored_columns.is_empty() {
         println!("ignored columns: {}", report.ignored_columns.join(", "));
@@ -445,17 +421,17 @@ async fn import_records<U: api::import::run::Upload>(
 async fn import_postcodes(settings: Settings, file: PathBuf) -> Result<()> {
     let source =
         std::fs::File::open(&file).with_context(|| format!("cannot read {}", file.display()))?;
-    let db = open(&settings).await?;
-    prepare(&db).await?;
+    let store = open(settings).await?;
     let spinner = ProgressBar::new_spinner().with_message("rows read");
     spinner.set_style(
         ProgressStyle::with_template("{spinner} {pos} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     let progress = |rows: u64| spinner.set_position(rows);
-    let outcome = api::postcodes::import_postcodes(&db, std::io::BufReader::new(source), &progress)
-        .await
-        .with_context(|| format!("importing {}", file.display()))?;
+    let outcome =
+        store::postcodes::import_postcodes(store.db(), std::io::BufReader::new(source), &progress)
+            .await
+            .with_context(|| format!("importing {}", file.display()))?;
     spinner.finish_and_clear();
     println!(
         "{} postcode positions stored, {} rows left out (no position, ended, or not a postcode)",
@@ -463,7 +439,7 @@ async fn import_postcodes(settings: Settings, file: PathBuf) -> Result<()> {
     );
     // People may now be placed more exactly, so every pair is ranked again.
     let eligible =
-        api::match_sync::rematch_all(&db, &settings.matching, chrono::Utc::now().date_naive())
+        store::match_sync::rematch_all(store.db(), &store.settings().matching, store::today())
             .await
             .context("ranking every pair with the new positions")?;
     println!("matches re-ranked: {eligible} eligible pairs");
@@ -480,7 +456,7 @@ async fn add_user(
     use std::io::{IsTerminal, Read};
     let (password, generated) = if std::io::stdin().is_terminal() {
         (
-            api::tokens::new_token(api::tokens::TokenKind::Invitation)?[4..28].to_owned(),
+            store::tokens::new_token(store::tokens::TokenKind::Invitation)?[4..28].to_owned(),
             true,
         )
     } else {
@@ -490,19 +466,18 @@ async fn add_user(
             .context("reading the password from standard input")?;
         (text.trim_end_matches(['\n', '\r']).to_owned(), false)
     };
-    let db = open(&settings).await?;
-    prepare(&db).await?;
-    let new = api::users::NewUser {
+    let store = open(settings).await?;
+    let new = store::users::NewUser {
         email,
         role,
         trust,
         display_name: name,
         password: password.clone(),
     };
-    match api::users::create_user(
-        &db,
+    match store::users::create_user(
+        store.db(),
         &new,
-        &api::audit::AuditActor::system("redeploy user add"),
+        &store::audit::AuditActor::system("redeploy user add"),
     )
     .await
     {
@@ -518,7 +493,7 @@ async fn add_user(
             }
             Ok(())
         }
-        Err(api::error::AppError::Invalid(errors)) => {
+        Err(store::Error::Invalid(errors)) => {
             for error in &errors {
                 eprintln!("{}: {}", error.field, error.message);
             }

@@ -36,8 +36,8 @@ async fn vacancy_body(app: &TestApp, reference: &str) -> Value {
 }
 
 async fn link(app: &TestApp, email: &str, staff_id: i64) {
-    use api::entities::user;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use store::entities::user;
     user::Entity::update_many()
         .col_expr(
             user::Column::StaffId,

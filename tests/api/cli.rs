@@ -1,8 +1,8 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use api::entities::user;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use store::entities::user;
 
 use crate::helpers::{PASSWORD, TestApp};
 
@@ -147,7 +147,7 @@ async fn import_from_the_command_line_writes_all_rows_or_none() {
     assert!(!ok);
     assert!(stderr.contains("row 2, Band:"), "{stderr}");
     assert!(stderr.contains("nothing was written"));
-    let listed = api::entities::vacancy::Entity::find()
+    let listed = store::entities::vacancy::Entity::find()
         .all(&app.db)
         .await
         .unwrap();

@@ -4,10 +4,7 @@
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use api::audit::AuditActor;
-use api::entities::{site, trust};
-use api::users::{NewUser, create_user};
-use api::{AppState, CommandLine, Settings};
+use api::{App, Startup};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -16,12 +13,17 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter,
 };
 use serde_json::Value;
+use store::audit::AuditActor;
+use store::entities::{site, trust};
+use store::users::{NewUser, create_user};
+use store::{CommandLine, Settings};
 use tower::ServiceExt;
 
 pub const POSTGRES_ENV: &str = "REDEPLOY_TEST_POSTGRES_URL";
 pub const PASSWORD: &str = "correct horse battery staple";
 
 pub struct TestApp {
+    pub app: App,
     pub router: Router,
     pub db: DatabaseConnection,
     /// The database URL, for running the `redeploy` binary against the same database.
@@ -60,11 +62,7 @@ impl TestApp {
                     .await
                     .unwrap();
                 admin.close().await.ok();
-                let base = admin_url
-                    .rsplit_once('/')
-                    .map_or(admin_url.as_str(), |(base, _)| base)
-                    .to_owned();
-                (format!("{base}/{name}"), Some((admin_url, name)))
+                (database_url(&admin_url, &name), Some((admin_url, name)))
             }
             _ => (
                 format!(
@@ -85,17 +83,23 @@ impl TestApp {
         .unwrap();
         // Failed sign-ins are slowed in service; the tests need not wait.
         settings.auth.failed_sign_in_delay_ms = 1;
-        let db = api::db::connect(&url, 4).await.unwrap();
-        api::db::migrate(&db).await.unwrap();
-        let reference = domain::ReferenceData::london().unwrap();
-        api::reference_store::load_reference_data(&db, &reference)
-            .await
-            .unwrap();
-        let state = AppState::new(db.clone(), settings.clone(), reference.vocabulary);
-        state.mark_ready();
+        settings.database.max_connections = 4;
+        // The service as production builds it, but for delivering email: tests that read
+        // the outbox deliver it themselves.
+        let app = App::build(
+            settings.clone(),
+            domain::ReferenceData::london().unwrap(),
+            Startup {
+                without_email_delivery: true,
+                ..Startup::default()
+            },
+        )
+        .await
+        .unwrap();
         TestApp {
-            router: api::router(state),
-            db,
+            router: app.router(),
+            db: app.store().db().clone(),
+            app,
             url,
             settings,
             _folder: folder,
@@ -173,13 +177,11 @@ impl TestApp {
     /// Another instance of the service on the same database, as a second machine would run it:
     /// its own connections and its own memory.
     pub async fn second_instance(&self) -> TestApp {
-        let db = api::db::connect(&self.url, 4).await.unwrap();
-        let reference = domain::ReferenceData::london().unwrap();
-        let state = AppState::new(db.clone(), self.settings.clone(), reference.vocabulary);
-        state.mark_ready();
+        let app = self.app.another_instance().await.unwrap();
         TestApp {
-            router: api::router(state),
-            db,
+            router: app.router(),
+            db: app.store().db().clone(),
+            app,
             url: self.url.clone(),
             settings: self.settings.clone(),
             _folder: tempfile::tempdir().unwrap(),
@@ -219,6 +221,40 @@ impl TestApp {
             admin.close().await.ok();
         }
     }
+}
+
+/// The URL of database `name` on the PostgreSQL server `admin_url` reaches, keeping any query
+/// string (`?sslmode=…`) the admin URL carries.
+pub fn database_url(admin_url: &str, name: &str) -> String {
+    let (base, query) = match admin_url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (admin_url, None),
+    };
+    let scheme_end = base.find("://").map_or(0, |at| at + 3);
+    let server = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{server}/{name}?{query}"),
+        None => format!("{server}/{name}"),
+    }
+}
+
+#[test]
+fn database_urls_keep_the_server_and_the_query_string() {
+    assert_eq!(
+        database_url("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
+        "postgres://postgres@127.0.0.1:5432/t1"
+    );
+    assert_eq!(
+        database_url("postgres://u:p@db/postgres?sslmode=require", "t2"),
+        "postgres://u:p@db/t2?sslmode=require"
+    );
+    assert_eq!(
+        database_url("postgres://u@db:5432", "t3"),
+        "postgres://u@db:5432/t3"
+    );
 }
 
 /// Asserts a problem+json reply with this status, returning its detail.

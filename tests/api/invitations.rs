@@ -1,7 +1,7 @@
-use api::entities::email_outbox;
 use axum::http::{Method, StatusCode};
 use sea_orm::EntityTrait;
 use serde_json::json;
+use store::entities::email_outbox;
 
 use crate::helpers::{TestApp, people, problem, site_of};
 
@@ -131,7 +131,7 @@ async fn queued_email_is_written_once_as_an_eml_file_and_a_failed_write_is_retri
         "http://127.0.0.1:8080/invitations/rdi_x",
         "1 January 2027",
     );
-    api::outbox::enqueue(&app.db, "invitation", &message, None)
+    store::outbox::enqueue(&app.db, "invitation", &message, None)
         .await
         .unwrap();
 
@@ -142,7 +142,7 @@ async fn queued_email_is_written_once_as_an_eml_file_and_a_failed_write_is_retri
         notifier::FileMailer::new(&blocked, "Redeploy London <no-reply@redeploy.example>").unwrap();
     std::fs::remove_dir(&blocked).unwrap();
     std::fs::write(&blocked, "not a folder").unwrap();
-    let first = api::outbox::deliver_due(&app.db, &mailer, 10)
+    let first = store::outbox::deliver_due(&app.db, &mailer, 10)
         .await
         .unwrap();
     assert_eq!((first.sent, first.failed), (0, 1));
@@ -153,7 +153,7 @@ async fn queued_email_is_written_once_as_an_eml_file_and_a_failed_write_is_retri
         row.next_attempt_at > chrono::Utc::now(),
         "retried later, not at once"
     );
-    let too_soon = api::outbox::deliver_due(&app.db, &mailer, 10)
+    let too_soon = store::outbox::deliver_due(&app.db, &mailer, 10)
         .await
         .unwrap();
     assert_eq!((too_soon.sent, too_soon.failed), (0, 0));
@@ -170,11 +170,11 @@ async fn queued_email_is_written_once_as_an_eml_file_and_a_failed_write_is_retri
     let good = folder.path().join("good");
     let mailer =
         notifier::FileMailer::new(&good, "Redeploy London <no-reply@redeploy.example>").unwrap();
-    let sent = api::outbox::deliver_due(&app.db, &mailer, 10)
+    let sent = store::outbox::deliver_due(&app.db, &mailer, 10)
         .await
         .unwrap();
     assert_eq!(sent.sent, 1);
-    let again = api::outbox::deliver_due(&app.db, &mailer, 10)
+    let again = store::outbox::deliver_due(&app.db, &mailer, 10)
         .await
         .unwrap();
     assert_eq!(again.sent, 0, "never sent twice");

@@ -454,14 +454,14 @@ async fn candidates_and_matches_follow_records_as_they_are_registered_and_change
     // Once someone has acted on a pair, closing the vacancy keeps it, marked as no longer eligible;
     // the untouched suggestion goes.
     use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
-    let acted = api::entities::match_record::Entity::find()
-        .filter(api::entities::match_record::Column::StaffId.eq(ama as i32))
-        .filter(api::entities::match_record::Column::VacancyId.eq(post as i32))
+    let acted = store::entities::match_record::Entity::find()
+        .filter(store::entities::match_record::Column::StaffId.eq(ama as i32))
+        .filter(store::entities::match_record::Column::VacancyId.eq(post as i32))
         .one(&app.db)
         .await
         .unwrap()
         .unwrap();
-    api::entities::match_record::ActiveModel {
+    store::entities::match_record::ActiveModel {
         id: Set(acted.id),
         status: Set("interested".to_owned()),
         ..Default::default()
@@ -679,7 +679,7 @@ async fn changed_matching_settings_re_rank_every_stored_pair_once() {
     let mut policy = matcher::MatchPolicy::default();
     policy.weights.essential_skills = 35;
     policy.weights.staff_group = 15;
-    let ranked = api::match_sync::rematch_if_stale(&app.db, &policy, today)
+    let ranked = store::match_sync::rematch_if_stale(&app.db, &policy, today)
         .await
         .unwrap();
     assert_eq!(
@@ -695,7 +695,7 @@ async fn changed_matching_settings_re_rank_every_stored_pair_once() {
     );
     // The same settings again: nothing to do.
     assert_eq!(
-        api::match_sync::rematch_if_stale(&app.db, &policy, today)
+        store::match_sync::rematch_if_stale(&app.db, &policy, today)
             .await
             .unwrap(),
         None

@@ -1,8 +1,8 @@
-use api::entities::{audit_entry, user};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
+use store::entities::{audit_entry, user};
 
 use crate::helpers::{PASSWORD, TestApp, problem};
 
@@ -221,17 +221,17 @@ async fn a_sign_in_body_that_is_not_json_gets_a_400_that_says_so() {
 #[tokio::test]
 async fn accounts_with_bad_details_are_refused_field_by_field_and_nothing_is_written() {
     let app = TestApp::new().await;
-    let new = api::users::NewUser {
+    let new = store::users::NewUser {
         email: "not-an-email".into(),
         role: "manager".into(),
         trust: Some("ZZZ".into()),
         display_name: None,
         password: "short".into(),
     };
-    let err = api::users::create_user(&app.db, &new, &api::audit::AuditActor::system("test"))
+    let err = store::users::create_user(&app.db, &new, &store::audit::AuditActor::system("test"))
         .await
         .unwrap_err();
-    let api::error::AppError::Invalid(errors) = err else {
+    let store::Error::Invalid(errors) = err else {
         panic!("expected field errors")
     };
     let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();

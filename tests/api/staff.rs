@@ -1,7 +1,7 @@
-use api::entities::{audit_entry, staff};
 use axum::http::{Method, StatusCode, header};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
+use store::entities::{audit_entry, staff};
 
 use crate::helpers::{TestApp, people, problem, site_of};
 
@@ -177,12 +177,12 @@ async fn each_role_reaches_only_the_records_design_allows() {
     .await;
     // The staff member's own account, linked to their record.
     let member = app.user("amara.okafor@nhs.net", "staff", Some("RJZ")).await;
-    api::entities::user::Entity::update_many()
+    store::entities::user::Entity::update_many()
         .col_expr(
-            api::entities::user::Column::StaffId,
+            store::entities::user::Column::StaffId,
             sea_orm::sea_query::Expr::value(id as i32),
         )
-        .filter(api::entities::user::Column::Id.eq(member))
+        .filter(store::entities::user::Column::Id.eq(member))
         .exec(&app.db)
         .await
         .unwrap();
@@ -508,12 +508,12 @@ async fn a_staff_member_sets_their_own_preferences_but_not_what_hr_keeps() {
     )
     .await;
     let member = app.user("amara.okafor@nhs.net", "staff", Some("RJZ")).await;
-    api::entities::user::Entity::update_many()
+    store::entities::user::Entity::update_many()
         .col_expr(
-            api::entities::user::Column::StaffId,
+            store::entities::user::Column::StaffId,
             sea_orm::sea_query::Expr::value(id as i32),
         )
-        .filter(api::entities::user::Column::Id.eq(member))
+        .filter(store::entities::user::Column::Id.eq(member))
         .exec(&app.db)
         .await
         .unwrap();

@@ -1,8 +1,8 @@
-use api::entities::vacancy;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::Value;
+use store::entities::vacancy;
 
 use crate::helpers::{People, Reply, TestApp, people, problem};
 

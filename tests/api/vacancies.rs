@@ -1,7 +1,7 @@
-use api::entities::vacancy;
 use axum::http::{Method, StatusCode, header};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
+use store::entities::vacancy;
 
 use crate::helpers::{TestApp, people, problem, site_of};
 

@@ -1,7 +1,9 @@
 use std::collections::BTreeMap;
 
-use api::entities::{skill, staff, staff_registration, staff_skill, user, vacancy, vacancy_skill};
 use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
+use store::entities::{
+    skill, staff, staff_registration, staff_skill, user, vacancy, vacancy_skill,
+};
 
 use crate::helpers::{Server, TestDatabase, redeploy, run, subfolder};
 
@@ -142,7 +144,7 @@ async fn the_demo_command_gives_the_same_data_for_the_same_seed() {
             .and_then(|n| n.parse().ok())
             .unwrap_or_else(|| panic!("no count of stored matches in {stdout}"));
         let conn = db.connect().await;
-        let stored = api::entities::match_record::Entity::find()
+        let stored = store::entities::match_record::Entity::find()
             .count(&conn)
             .await
             .unwrap();

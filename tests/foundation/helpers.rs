@@ -70,7 +70,7 @@ impl TestDatabase {
     }
 
     pub async fn connect(&self) -> DatabaseConnection {
-        api::db::connect(&self.url, 2)
+        store::db::connect(&self.url, 2)
             .await
             .expect("connect to the test database")
     }

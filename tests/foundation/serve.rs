@@ -1,6 +1,6 @@
-use api::entities::{postcode_location, site, skill, skill_synonym, trust};
 use domain::ReferenceData;
 use sea_orm::{EntityTrait, PaginatorTrait};
+use store::entities::{postcode_location, site, skill, skill_synonym, trust};
 
 use crate::helpers::{Server, TestDatabase, redeploy, subfolder};
 

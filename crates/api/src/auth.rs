@@ -1,96 +1,27 @@
-//! Who is asking: the [`Actor`] extractor, and signing in and out.
-//!
-//! A request proves who it is with a bearer token (`Authorization: Bearer …`, for API clients
-//! and trust integrations) or the session cookie (for pages). Either is looked up by its hash.
-//! Failed sign-ins are slowed, then locked out per account and per address; the lock says when
-//! to try again. Every decision about what an actor may *see* lives in `authz`, not here.
-
-use std::time::Duration;
+//! Who is asking: the [`Actor`] extractor. A request proves who it is with a bearer token
+//! (`Authorization: Bearer …`, for API clients and trust integrations) or the session cookie
+//! (for pages); the store looks either up. What an actor may see is decided in
+//! `store::authz`, never here.
 
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
-use chrono::{DateTime, Utc};
-use domain::Role;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder,
-};
 
-use crate::audit::{self, AuditActor};
-use crate::entities::{api_token, session, sign_in_failure, trust, user};
-use crate::error::{AppError, AppResult};
-use crate::passwords::verify_password;
-use crate::server::AppState;
-use crate::tokens::{TokenKind, new_token, token_hash};
-use crate::users::account_email;
+use crate::error::AppError;
+use crate::state::AppState;
 
 /// The cookie that carries a browser's session token.
 pub const SESSION_COOKIE: &str = "redeploy_session";
 
-/// A failure from one address counts against it this many times more generously than against
-/// one account, so that a shared NHS network address is not locked out by a few people's typos.
-const ADDRESS_ALLOWANCE_FACTOR: u64 = 4;
-
-/// A hash to verify against when the account does not exist, so that an unknown email takes as
-/// long to refuse as a wrong password and does not reveal which accounts exist.
-fn dummy_hash() -> &'static str {
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DUMMY.get_or_init(|| {
-        crate::passwords::hash_password("no account has this password").unwrap_or_default()
-    })
-}
-
-/// A signed-in person, as every handler sees them.
+/// The signed-in person a request comes from.
 #[derive(Debug, Clone)]
-pub struct Actor {
-    pub user_id: i32,
-    pub email: String,
-    pub role: Role,
-    pub trust_id: Option<i32>,
-    /// The trust's ODS code, for trust HR and staff.
-    pub trust: Option<String>,
-    pub staff_id: Option<i32>,
-    pub ip: Option<String>,
-}
+pub struct Actor(pub store::Actor);
 
-impl Actor {
-    pub fn audit(&self) -> AuditActor {
-        AuditActor {
-            user_id: Some(self.user_id),
-            label: self.email.clone(),
-            ip: self.ip.clone(),
-        }
-    }
+impl std::ops::Deref for Actor {
+    type Target = store::Actor;
 
-    async fn from_user<C: ConnectionTrait>(
-        db: &C,
-        user: user::Model,
-        ip: Option<String>,
-    ) -> AppResult<Actor> {
-        let role = Role::from_code(&user.role).ok_or_else(|| {
-            AppError::Internal(anyhow::anyhow!(
-                "user {} has unknown role {}",
-                user.id,
-                user.role
-            ))
-        })?;
-        let trust = match user.trust_id {
-            Some(id) => trust::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .map(|t| t.ods_code),
-            None => None,
-        };
-        Ok(Actor {
-            user_id: user.id,
-            email: user.email,
-            role,
-            trust_id: user.trust_id,
-            trust,
-            staff_id: user.staff_id,
-            ip,
-        })
+    fn deref(&self) -> &store::Actor {
+        &self.0
     }
 }
 
@@ -103,7 +34,7 @@ pub fn client_ip(parts: &Parts) -> Option<String> {
 }
 
 /// The token a request presents: the bearer token, else the session cookie.
-fn presented_token(parts: &Parts) -> Option<String> {
+pub fn presented_token(parts: &Parts) -> Option<String> {
     if let Some(value) = parts
         .headers
         .get(header::AUTHORIZATION)
@@ -125,259 +56,18 @@ fn presented_token(parts: &Parts) -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
-fn not_signed_in() -> AppError {
-    AppError::Unauthenticated(
-        "Sign in first: send the token from POST /api/v1/session as 'Authorization: Bearer TOKEN', or use the session cookie. A token that has expired or was signed out no longer works."
-            .to_owned(),
-    )
-}
-
 impl FromRequestParts<AppState> for Actor {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Actor, AppError> {
-        let token = presented_token(parts).ok_or_else(not_signed_in)?;
-        let hash = token_hash(&token);
-        let now = Utc::now();
-        let user_id = match TokenKind::of(&token) {
-            Some(TokenKind::Session) => {
-                session::Entity::find()
-                    .filter(session::Column::TokenHash.eq(hash))
-                    .filter(session::Column::ExpiresAt.gt(now))
-                    .one(&state.db)
-                    .await?
-                    .ok_or_else(not_signed_in)?
-                    .user_id
-            }
-            Some(TokenKind::ApiToken) => {
-                let found = api_token::Entity::find()
-                    .filter(api_token::Column::TokenHash.eq(hash))
-                    .filter(api_token::Column::RevokedAt.is_null())
-                    .one(&state.db)
-                    .await?
-                    .filter(|t| t.expires_at.is_none_or(|at| at > now))
-                    .ok_or_else(not_signed_in)?;
-                let user_id = found.user_id;
-                let mut used = found.into_active_model();
-                used.last_used_at = Set(Some(now));
-                used.update(&state.db).await?;
-                user_id
-            }
-            _ => return Err(not_signed_in()),
-        };
-        let user = user::Entity::find_by_id(user_id)
-            .one(&state.db)
-            .await?
-            .filter(|u| !u.disabled)
-            .ok_or_else(not_signed_in)?;
-        Actor::from_user(&state.db, user, client_ip(parts)).await
+        let token = presented_token(parts).ok_or_else(|| {
+            store::Error::Unauthenticated(store::sessions::NOT_SIGNED_IN.to_owned())
+        })?;
+        Ok(Actor(
+            state
+                .store
+                .actor_for_token(&token, client_ip(parts))
+                .await?,
+        ))
     }
-}
-
-/// A successful sign-in: the new session token and who it belongs to.
-#[derive(Debug)]
-pub struct SignedIn {
-    pub token: String,
-    pub actor: Actor,
-    pub expires_at: DateTime<Utc>,
-}
-
-fn retry_message(what: &str, until: DateTime<Utc>, now: DateTime<Utc>) -> AppError {
-    let seconds = (until - now).num_seconds().max(1) as u64;
-    let minutes = seconds.div_ceil(60);
-    AppError::TooManyAttempts {
-        detail: format!(
-            "{what} Try again after {} UTC (in {minutes} minute{}).",
-            until.format("%H:%M"),
-            if minutes == 1 { "" } else { "s" }
-        ),
-        retry_after_seconds: seconds,
-    }
-}
-
-/// Checks an email and password and opens a session, or says why not.
-pub async fn sign_in(
-    state: &AppState,
-    email: &str,
-    password: &str,
-    ip: Option<String>,
-) -> AppResult<SignedIn> {
-    let policy = &state.settings.auth;
-    let db = &state.db;
-    let now = Utc::now();
-    let window = chrono::Duration::minutes(i64::from(policy.lockout_minutes));
-    let address = ip.clone().unwrap_or_else(|| "unknown".to_owned());
-    let email = account_email(email).unwrap_or_else(|_| email.trim().to_lowercase());
-
-    let recent_from_address = sign_in_failure::Entity::find()
-        .filter(sign_in_failure::Column::Ip.eq(address.as_str()))
-        .filter(sign_in_failure::Column::At.gt(now - window))
-        .order_by_asc(sign_in_failure::Column::At);
-    let address_limit = u64::from(policy.max_failed_sign_ins) * ADDRESS_ALLOWANCE_FACTOR;
-    if recent_from_address.clone().count(db).await? >= address_limit {
-        let oldest = recent_from_address.one(db).await?.map_or(now, |f| f.at);
-        return Err(retry_message(
-            "Too many failed sign-ins from this network address.",
-            oldest + window,
-            now,
-        ));
-    }
-
-    let account = user::Entity::find()
-        .filter(user::Column::Email.eq(email.as_str()))
-        .one(db)
-        .await?;
-    if let Some(until) = account
-        .as_ref()
-        .and_then(|u| u.locked_until)
-        .filter(|until| *until > now)
-    {
-        return Err(retry_message(
-            "This account is locked after too many failed sign-ins.",
-            until,
-            now,
-        ));
-    }
-    let stored = account.as_ref().and_then(|u| u.password_hash.clone());
-    let password_owned = password.to_owned();
-    let matches = tokio::task::spawn_blocking(move || {
-        verify_password(&password_owned, stored.as_deref().unwrap_or(dummy_hash()))
-            && stored.is_some()
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.into()))?;
-
-    if !matches {
-        sign_in_failure::Entity::insert(sign_in_failure::ActiveModel {
-            email: Set(email.clone()),
-            ip: Set(address.clone()),
-            at: Set(now),
-            ..Default::default()
-        })
-        .exec_without_returning(db)
-        .await?;
-        let mut failures = 1;
-        let mut locked_until = None;
-        if let Some(account) = account {
-            failures = account.failed_sign_ins + 1;
-            let mut update = account.clone().into_active_model();
-            if failures >= policy.max_failed_sign_ins as i32 {
-                let until = now + window;
-                update.locked_until = Set(Some(until));
-                update.failed_sign_ins = Set(0);
-                locked_until = Some(until);
-            } else {
-                update.failed_sign_ins = Set(failures);
-            }
-            update.update(db).await?;
-            audit::record(
-                db,
-                &AuditActor {
-                    user_id: Some(account.id),
-                    label: email.clone(),
-                    ip: ip.clone(),
-                },
-                "sign_in_failed",
-                "user",
-                Some(account.id.to_string()),
-                locked_until.map(|_| "account locked".to_owned()),
-            )
-            .await?;
-        }
-        // Each failure in a row waits a little longer before answering.
-        let delay = u64::from(policy.failed_sign_in_delay_ms) * failures.clamp(1, 5) as u64;
-        tokio::time::sleep(Duration::from_millis(delay)).await;
-        if let Some(until) = locked_until {
-            return Err(retry_message(
-                "This account is now locked after too many failed sign-ins.",
-                until,
-                now,
-            ));
-        }
-        return Err(AppError::Unauthenticated(
-            "The email address or password is not right. Check them and try again.".to_owned(),
-        ));
-    }
-
-    let account = account.ok_or_else(|| {
-        AppError::Internal(anyhow::anyhow!("matched a password without an account"))
-    })?;
-    if account.disabled {
-        return Err(AppError::Forbidden(
-            "This account has been switched off. Ask your trust's administrator.".to_owned(),
-        ));
-    }
-    if account.failed_sign_ins != 0 || account.locked_until.is_some() {
-        let mut reset = account.clone().into_active_model();
-        reset.failed_sign_ins = Set(0);
-        reset.locked_until = Set(None);
-        reset.update(db).await?;
-    }
-    let signed_in = open_session(state, account, ip).await?;
-    audit::record(
-        db,
-        &signed_in.actor.audit(),
-        "sign_in",
-        "user",
-        Some(signed_in.actor.user_id.to_string()),
-        None,
-    )
-    .await?;
-    Ok(signed_in)
-}
-
-/// Opens a new session for an account whose identity has just been proven.
-pub async fn open_session(
-    state: &AppState,
-    account: user::Model,
-    ip: Option<String>,
-) -> AppResult<SignedIn> {
-    let now = Utc::now();
-    let token = new_token(TokenKind::Session)?;
-    let expires_at = now + chrono::Duration::hours(i64::from(state.settings.auth.session_hours));
-    session::Entity::insert(session::ActiveModel {
-        token_hash: Set(token_hash(&token)),
-        user_id: Set(account.id),
-        created_at: Set(now),
-        expires_at: Set(expires_at),
-        ip: Set(ip.clone()),
-        ..Default::default()
-    })
-    .exec_without_returning(&state.db)
-    .await?;
-    let actor = Actor::from_user(&state.db, account, ip).await?;
-    Ok(SignedIn {
-        token,
-        actor,
-        expires_at,
-    })
-}
-
-/// Ends the session a token belongs to (API tokens are revoked elsewhere, not signed out).
-pub async fn sign_out(
-    state: &AppState,
-    parts_token: Option<String>,
-    actor: &Actor,
-) -> AppResult<()> {
-    if let Some(token) = parts_token.filter(|t| TokenKind::of(t) == Some(TokenKind::Session)) {
-        session::Entity::delete_many()
-            .filter(session::Column::TokenHash.eq(token_hash(&token)))
-            .exec(&state.db)
-            .await?;
-    }
-    audit::record(
-        &state.db,
-        &actor.audit(),
-        "sign_out",
-        "user",
-        Some(actor.user_id.to_string()),
-        None,
-    )
-    .await?;
-    Ok(())
-}
-
-/// The token presented with a request, for signing out.
-pub fn token_of(parts: &Parts) -> Option<String> {
-    presented_token(parts)
 }

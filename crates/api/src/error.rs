@@ -2,80 +2,31 @@
 //!
 //! Client errors say exactly what to fix, field by field where there are fields. Server errors
 //! say only that something went wrong and log the cause with its chain: a 5xx body never shows
-//! internals. Database constraint violations are client errors (409), never 500.
+//! internals. The store decides what kind of problem it is; this module only chooses the status.
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use sea_orm::{DbErr, SqlErr};
 use serde::Serialize;
+use store::Error;
 
-/// One field's problem: which field and what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldError {
-        FieldError {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
+pub use store::FieldError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    /// 422: the request was understood but fields are wrong; nothing was written.
-    #[error("some fields need correcting")]
-    Invalid(Vec<FieldError>),
-    /// 400: the request itself is malformed (not JSON, wrong shape).
+    /// 400: the request itself is malformed (not JSON, wrong shape, a path that is not a number).
     #[error("{0}")]
     BadRequest(String),
-    /// 401: not signed in, or the credentials are wrong.
-    #[error("{0}")]
-    Unauthenticated(String),
-    /// 403: signed in, but the role may not do this.
-    #[error("{0}")]
-    Forbidden(String),
-    /// 404: there is no such thing, or the caller may not know it exists.
+    /// 404: no route has this path.
     #[error("{0} not found")]
-    NotFound(&'static str),
-    /// 409: the request conflicts with the current state.
-    #[error("{0}")]
-    Conflict(String),
+    NoSuchPage(&'static str),
     /// 413: the request body is larger than the service accepts.
     #[error("{0}")]
     TooLarge(String),
-    /// 422: an uploaded file cannot be read at all (not UTF-8, not a workbook, no header).
-    #[error("{0}")]
-    UnreadableFile(String),
-    /// 429: too many attempts; the caller may try again after this many seconds.
-    #[error("{detail}")]
-    TooManyAttempts {
-        detail: String,
-        retry_after_seconds: u64,
-    },
-    /// 500: our fault. The cause is logged, never shown.
+    /// What an operation answered instead of its result.
     #[error(transparent)]
-    Internal(#[from] anyhow::Error),
-}
-
-impl From<DbErr> for AppError {
-    fn from(error: DbErr) -> AppError {
-        match error.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => {
-                AppError::Conflict("a record with these details already exists".to_owned())
-            }
-            Some(SqlErr::ForeignKeyConstraintViolation(_)) => AppError::Conflict(
-                "this refers to a record that does not exist or is still in use".to_owned(),
-            ),
-            _ => AppError::Internal(anyhow::Error::new(error)),
-        }
-    }
+    Store(#[from] store::Error),
 }
 
 impl From<JsonRejection> for AppError {
@@ -105,31 +56,40 @@ pub struct Problem {
 impl AppError {
     fn status(&self) -> StatusCode {
         match self {
-            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-            AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::NoSuchPage(_) => StatusCode::NOT_FOUND,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::UnreadableFile(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Store(error) => match error {
+                Error::Invalid(_) | Error::UnreadableFile(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                Error::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+                Error::Forbidden(_) => StatusCode::FORBIDDEN,
+                Error::NotFound(_) => StatusCode::NOT_FOUND,
+                Error::Conflict(_) => StatusCode::CONFLICT,
+                Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+                Error::UnreadableRow { .. } | Error::Internal(_) => {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                }
+            },
         }
     }
 
     fn title(&self) -> &'static str {
         match self {
-            AppError::Invalid(_) => "Some details need correcting",
             AppError::BadRequest(_) => "The request could not be read",
-            AppError::Unauthenticated(_) => "Sign in to continue",
-            AppError::Forbidden(_) => "You cannot do this",
-            AppError::NotFound(_) => "Not found",
-            AppError::Conflict(_) => "This conflicts with what is already recorded",
+            AppError::NoSuchPage(_) => "Not found",
             AppError::TooLarge(_) => "The upload is too large",
-            AppError::UnreadableFile(_) => "The file could not be read",
-            AppError::TooManyAttempts { .. } => "Too many attempts",
-            AppError::Internal(_) => "Something went wrong on our side",
+            AppError::Store(error) => match error {
+                Error::Invalid(_) => "Some details need correcting",
+                Error::UnreadableFile(_) => "The file could not be read",
+                Error::Unauthenticated(_) => "Sign in to continue",
+                Error::Forbidden(_) => "You cannot do this",
+                Error::NotFound(_) => "Not found",
+                Error::Conflict(_) => "This conflicts with what is already recorded",
+                Error::TooManyAttempts { .. } => "Too many attempts",
+                Error::UnreadableRow { .. } | Error::Internal(_) => {
+                    "Something went wrong on our side"
+                }
+            },
         }
     }
 }
@@ -138,11 +98,12 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
         let detail = match &self {
-            AppError::Internal(cause) => {
+            AppError::Store(cause @ (Error::Internal(_) | Error::UnreadableRow { .. })) => {
+                // Logged inside the request's span, so the line names the request it failed.
                 tracing::error!(error = ?cause, "request failed");
                 "The service could not complete this request. Nothing you entered was lost; please try again.".to_owned()
             }
-            AppError::Invalid(errors) => errors
+            AppError::Store(Error::Invalid(errors)) => errors
                 .iter()
                 .map(|e| format!("{}: {}", e.field, e.message))
                 .collect::<Vec<_>>()
@@ -150,7 +111,7 @@ impl IntoResponse for AppError {
             other => other.to_string(),
         };
         let errors = match &self {
-            AppError::Invalid(errors) => Some(errors.clone()),
+            AppError::Store(Error::Invalid(errors)) => Some(errors.clone()),
             _ => None,
         };
         let body = Problem {
@@ -165,10 +126,10 @@ impl IntoResponse for AppError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        if let AppError::TooManyAttempts {
+        if let AppError::Store(Error::TooManyAttempts {
             retry_after_seconds,
             ..
-        } = self
+        }) = self
             && let Ok(value) = HeaderValue::from_str(&retry_after_seconds.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);
@@ -178,3 +139,59 @@ impl IntoResponse for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// The error responses operations document, each declared once here and named in an
+/// operation's `responses(…)`: every one is `application/problem+json` with a [`Problem`] body.
+pub mod documented {
+    use std::collections::BTreeMap;
+
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder, response::Response};
+
+    fn problem(description: &str) -> RefOr<Response> {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/problem+json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build(),
+            )
+            .build()
+            .into()
+    }
+
+    macro_rules! documented_error {
+        ($($(#[$doc:meta])* $name:ident => $status:literal, $description:literal;)*) => {$(
+            $(#[$doc])*
+            #[derive(Debug)]
+            pub struct $name;
+
+            impl utoipa::IntoResponses for $name {
+                fn responses() -> BTreeMap<String, RefOr<Response>> {
+                    BTreeMap::from([($status.to_owned(), problem($description))])
+                }
+            }
+        )*};
+    }
+
+    documented_error! {
+        /// The body, query string or path could not be read.
+        BadRequest => "400", "The request could not be read: the detail says which part and why";
+        /// No valid session cookie or bearer token.
+        NotSignedIn => "401", "Not signed in, or the token has expired or was signed out";
+        /// The role may never do this.
+        Forbidden => "403", "This role may not do this; the detail says who may";
+        /// No such record, or outside the caller's reach.
+        NotFound => "404", "Not found, or outside your reach";
+        /// Conflicts with what is recorded.
+        Conflict => "409", "Conflicts with what is recorded; the detail says what to do instead";
+        /// Fields that need correcting, each named.
+        Invalid => "422", "Some fields need correcting: `errors` names each with what to fix";
+        /// Too large a body.
+        TooLarge => "413", "The file is too large";
+        /// Too many attempts.
+        TooManyAttempts => "429", "Too many attempts: the Retry-After header says when to try again";
+        /// Not ready yet.
+        NotReady => "503", "Not ready yet";
+    }
+}

@@ -47,3 +47,44 @@ where
             })
     }
 }
+
+/// `Path<T>` that answers a path segment of the wrong kind (`/staff/abc`) with a 400 problem.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiPath<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| ApiPath(value))
+            .map_err(|rejection| {
+                AppError::BadRequest(format!(
+                    "the address could not be read: {}",
+                    rejection.body_text()
+                ))
+            })
+    }
+}
+
+/// `?page=&per_page=` as every list takes it.
+#[derive(Debug, Clone, Copy, serde::Deserialize, utoipa::IntoParams)]
+pub struct PageQuery {
+    /// The page, from 1 (default 1).
+    #[param(minimum = 1, maximum = 2147483647)]
+    pub page: Option<u64>,
+    /// Rows a page, from 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
+    pub per_page: Option<u64>,
+}
+
+impl PageQuery {
+    pub fn checked(self) -> Result<store::PageRequest, AppError> {
+        Ok(store::PageRequest::new(self.page, self.per_page)?)
+    }
+}

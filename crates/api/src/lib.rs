@@ -1,38 +1,17 @@
-//! The service: configuration, storage (sea-orm over SQLite or PostgreSQL), loading reference
-//! and demo data, and HTTP.
-//!
-//! Only this crate knows axum, JSON shapes and database entities. It calls `domain` for rules,
-//! `matcher` for ranking and `notifier` for email, and never re-implements them.
+//! HTTP: the state handlers share, the router, the signed-in [`auth::Actor`], errors as
+//! `application/problem+json`, and handlers that read a request, call one operation of the
+//! store and shape its answer. Only this crate knows axum; it never touches the database
+//! except through `store`'s operations, and never decides access itself (`store::authz` does).
 
-pub mod audit;
+pub mod app;
 pub mod auth;
-pub mod authz;
-pub mod catalogue;
-pub mod checks;
-pub mod config;
-pub mod db;
-pub mod demo_store;
-pub mod entities;
 pub mod error;
 pub mod extract;
-pub mod import;
-mod lenient;
-pub mod match_sync;
-pub mod matching;
 pub mod openapi;
-pub mod outbox;
-pub mod paging;
-pub mod passwords;
-pub mod postcodes;
-pub mod reference_store;
+pub mod router;
 pub mod routes;
-pub mod server;
-pub mod skills_store;
-pub mod staff;
-mod store_support;
-pub mod tokens;
-pub mod users;
-pub mod vacancies;
+pub mod state;
 
-pub use config::{CommandLine, Settings};
-pub use server::{AppState, router};
+pub use app::{App, Started, Startup};
+pub use router::{api_routes, openapi_document, router};
+pub use state::AppState;

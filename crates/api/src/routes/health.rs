@@ -7,21 +7,23 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::server::AppState;
+use crate::error::documented::NotReady;
+use crate::state::AppState;
 #[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, description = "The process is serving")))]
-
+/// Whether the process is serving at all.
 pub async fn get_healthz() -> impl IntoResponse {
     axum::Json(json!({ "status": "ok" }))
 }
-#[utoipa::path(get, path = "/readyz", tag = "health", responses((status = 200, description = "Migrated, reference data loaded, database answering"), (status = 503, description = "Not ready yet", body = crate::error::Problem)))]
-
+#[utoipa::path(get, path = "/readyz", tag = "health",
+    responses((status = 200, description = "Migrated, reference data loaded, database answering"), NotReady))]
+/// Whether this instance can serve requests.
 pub async fn get_readyz(State(state): State<AppState>) -> Response {
     if !state.is_ready() {
         return not_ready(
             "The service is starting: the database is being migrated and reference data loaded.",
         );
     }
-    match state.db.ping().await {
+    match state.store.ping().await {
         Ok(()) => axum::Json(json!({ "status": "ready" })).into_response(),
         Err(error) => {
             tracing::warn!(%error, "readiness check: the database did not answer");

@@ -1,23 +1,21 @@
-//! `POST /api/v1/vacancies/import` (and, alongside it, staff): bulk upload of a CSV or XLSX file,
-//! all or nothing, with `?dry_run=true` to check a file without writing it.
+//! `POST /api/v1/vacancies/import` and `POST /api/v1/staff/import`: bulk upload of a CSV or
+//! XLSX file, all or nothing, with `?dry_run=true` to check a file without writing it.
 
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::Role;
 use serde::Deserialize;
+use store::import::ImportReport;
+use store::import::run::Upload;
+use store::import::staff::Staff;
+use store::import::vacancies::Vacancies;
 
 use crate::auth::Actor;
+use crate::error::documented::{BadRequest, Forbidden, NotSignedIn, TooLarge};
 use crate::error::{AppError, AppResult};
 use crate::extract::ApiQuery;
-use crate::import::run::Upload;
-use crate::import::run::run;
-use crate::import::staff::Staff;
-use crate::import::table::read_table;
-use crate::import::vacancies::Vacancies;
-use crate::import::{ImportOptions, ImportReport};
-use crate::server::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -39,18 +37,6 @@ async fn read_body(body: Body, limit: usize) -> AppResult<Vec<u8>> {
     })
 }
 
-fn options(actor: &Actor, query: &ImportQuery) -> ImportOptions {
-    ImportOptions {
-        dry_run: query.dry_run,
-        default_trust: query.trust.clone().or_else(|| actor.trust.clone()),
-        allowed_trusts: match actor.role {
-            Role::Admin => None,
-            _ => Some(actor.trust_id.into_iter().collect()),
-        },
-        audit: actor.audit(),
-    }
-}
-
 /// 200 with what was done (or would be, on a dry run); 422 with every row's problems when any
 /// row is bad, in which case nothing was written.
 fn answer(report: ImportReport) -> Response {
@@ -66,43 +52,46 @@ fn answer(report: ImportReport) -> Response {
 async fn upload<U: Upload>(
     state: &AppState,
     actor: &Actor,
-    query: &ImportQuery,
+    query: ImportQuery,
     body: Body,
     what: &str,
 ) -> AppResult<Response> {
-    actor.require_role(&[Role::TrustHr, Role::Admin], what)?;
-    let bytes = read_body(body, state.settings.uploads.max_bytes).await?;
-    let table = read_table(&bytes, state.settings.uploads.max_rows)
-        .map_err(|e| AppError::UnreadableFile(e.to_string()))?;
-    let report = run::<U>(
-        &state.db,
-        &state.settings,
-        &state.vocabulary,
-        &state.matches,
-        &table,
-        &options(actor, query),
-        &|_| {},
-    )
-    .await?;
+    let bytes = read_body(body, state.store.settings().uploads.max_bytes).await?;
+    let report = state
+        .store
+        .upload::<U>(actor, &bytes, query.dry_run, query.trust, what)
+        .await?;
     Ok(answer(report))
 }
-#[utoipa::path(post, path = "/api/v1/vacancies/import", tag = "uploads", security(("bearer" = [])), params(ImportQuery), request_body(content = String, description = "A CSV (UTF-8) or XLSX file", content_type = "text/csv"), responses((status = 200, description = "Every row was good: what was (or would be) done", body = ImportReport), (status = 422, description = "Every row's problems; nothing was written", body = ImportReport), (status = 401, description = "Not signed in", body = crate::error::Problem), (status = 403, description = "This role may not do this", body = crate::error::Problem), (status = 413, description = "The file is too large", body = crate::error::Problem)))]
 
+#[utoipa::path(post, path = "/api/v1/vacancies/import", tag = "uploads", security(("bearer" = [])), params(ImportQuery),
+    request_body(content = String, description = "A CSV (UTF-8) or XLSX file with a header row and at least one row", content_type = "text/csv"),
+    responses((status = 200, description = "Every row was good: what was (or would be) done", body = ImportReport),
+        (status = 422, description = "The file could not be read (problem+json), or every row's problems, with nothing written (the report)",
+            content((ImportReport = "application/json"), (crate::error::Problem = "application/problem+json"))),
+        BadRequest, NotSignedIn, Forbidden, TooLarge))]
+/// Uploads vacancies, all or nothing.
 pub async fn import_vacancies(
     State(state): State<AppState>,
     actor: Actor,
     ApiQuery(query): ApiQuery<ImportQuery>,
     body: Body,
 ) -> AppResult<Response> {
-    upload::<Vacancies>(&state, &actor, &query, body, "Uploading vacancies").await
+    upload::<Vacancies>(&state, &actor, query, body, "Uploading vacancies").await
 }
-#[utoipa::path(post, path = "/api/v1/staff/import", tag = "uploads", security(("bearer" = [])), params(ImportQuery), request_body(content = String, description = "A CSV (UTF-8) or XLSX file", content_type = "text/csv"), responses((status = 200, description = "Every row was good: what was (or would be) done", body = ImportReport), (status = 422, description = "Every row's problems; nothing was written", body = ImportReport), (status = 401, description = "Not signed in", body = crate::error::Problem), (status = 403, description = "This role may not do this", body = crate::error::Problem), (status = 413, description = "The file is too large", body = crate::error::Problem)))]
 
+#[utoipa::path(post, path = "/api/v1/staff/import", tag = "uploads", security(("bearer" = [])), params(ImportQuery),
+    request_body(content = String, description = "A CSV (UTF-8) or XLSX file with a header row and at least one row", content_type = "text/csv"),
+    responses((status = 200, description = "Every row was good: what was (or would be) done", body = ImportReport),
+        (status = 422, description = "The file could not be read (problem+json), or every row's problems, with nothing written (the report)",
+            content((ImportReport = "application/json"), (crate::error::Problem = "application/problem+json"))),
+        BadRequest, NotSignedIn, Forbidden, TooLarge))]
+/// Uploads at-risk staff, all or nothing.
 pub async fn import_staff(
     State(state): State<AppState>,
     actor: Actor,
     ApiQuery(query): ApiQuery<ImportQuery>,
     body: Body,
 ) -> AppResult<Response> {
-    upload::<Staff>(&state, &actor, &query, body, "Uploading at-risk staff").await
+    upload::<Staff>(&state, &actor, query, body, "Uploading at-risk staff").await
 }

@@ -8,10 +8,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::{self, Actor, SESSION_COOKIE};
 use crate::error::AppResult;
+use crate::error::documented::{BadRequest, Forbidden, NotSignedIn, TooManyAttempts};
 use crate::extract::ApiJson;
-use crate::server::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SignInRequest {
     pub email: String,
     pub password: String,
@@ -27,8 +29,8 @@ pub struct SessionUser {
     pub trust: Option<String>,
 }
 
-impl From<&Actor> for SessionUser {
-    fn from(actor: &Actor) -> SessionUser {
+impl From<&store::Actor> for SessionUser {
+    fn from(actor: &store::Actor) -> SessionUser {
         SessionUser {
             id: actor.user_id,
             email: actor.email.clone(),
@@ -66,13 +68,13 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestOrigin {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(RequestOrigin {
             ip: auth::client_ip(parts),
-            token: auth::token_of(parts),
+            token: auth::presented_token(parts),
         })
     }
 }
 
 fn session_cookie(state: &AppState, value: &str, max_age_seconds: i64) -> HeaderValue {
-    let secure = if state.settings.auth.cookie_secure {
+    let secure = if state.store.settings().auth.cookie_secure {
         "; Secure"
     } else {
         ""
@@ -82,19 +84,24 @@ fn session_cookie(state: &AppState, value: &str, max_age_seconds: i64) -> Header
     ))
     .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
-#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = SignInRequest, responses((status = 201, description = "Signed in; the token also comes as the session cookie", body = SignInResponse), (status = 400, description = "The request could not be read", body = crate::error::Problem), (status = 401, description = "Not signed in", body = crate::error::Problem), (status = 403, description = "This role may not do this", body = crate::error::Problem), (status = 429, description = "Too many attempts: try again later", body = crate::error::Problem)))]
-
+#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = SignInRequest,
+    responses((status = 201, description = "Signed in; the token also comes as the session cookie", body = SignInResponse),
+        BadRequest, NotSignedIn, Forbidden, TooManyAttempts))]
+/// Signs in with an email address and password.
 pub async fn create_session(
     State(state): State<AppState>,
     origin: RequestOrigin,
     ApiJson(request): ApiJson<SignInRequest>,
 ) -> AppResult<Response> {
-    let signed_in = auth::sign_in(&state, &request.email, &request.password, origin.ip).await?;
+    let signed_in = state
+        .store
+        .sign_in(&request.email, &request.password, origin.ip)
+        .await?;
     Ok(signed_in_response(&state, signed_in))
 }
 
 /// `201` with the new session's token and who it belongs to, and the session cookie.
-pub fn signed_in_response(state: &AppState, signed_in: auth::SignedIn) -> Response {
+pub fn signed_in_response(state: &AppState, signed_in: store::sessions::SignedIn) -> Response {
     let max_age = (signed_in.expires_at - chrono::Utc::now())
         .num_seconds()
         .max(0);
@@ -110,19 +117,21 @@ pub fn signed_in_response(state: &AppState, signed_in: auth::SignedIn) -> Respon
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
-#[utoipa::path(get, path = "/api/v1/session", tag = "session", security(("bearer" = [])), responses((status = 200, description = "Who is signed in", body = SessionUser), (status = 401, description = "Not signed in", body = crate::error::Problem)))]
-
+#[utoipa::path(get, path = "/api/v1/session", tag = "session", security(("bearer" = [])),
+    responses((status = 200, description = "Who is signed in", body = SessionUser), NotSignedIn))]
+/// Who is signed in.
 pub async fn get_session(actor: Actor) -> axum::Json<SessionUser> {
-    axum::Json(SessionUser::from(&actor))
+    axum::Json(SessionUser::from(&actor.0))
 }
-#[utoipa::path(delete, path = "/api/v1/session", tag = "session", security(("bearer" = [])), responses((status = 204, description = "Signed out"), (status = 401, description = "Not signed in", body = crate::error::Problem)))]
-
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session", security(("bearer" = [])),
+    responses((status = 204, description = "Signed out"), NotSignedIn))]
+/// Signs out: the session's token stops working at once.
 pub async fn delete_session(
     State(state): State<AppState>,
     origin: RequestOrigin,
     actor: Actor,
 ) -> AppResult<Response> {
-    auth::sign_out(&state, origin.token, &actor).await?;
+    state.store.sign_out(origin.token, &actor).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     response
         .headers_mut()

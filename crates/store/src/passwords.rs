@@ -18,6 +18,19 @@ pub fn hash_password(password: &str) -> Result<String, HashError> {
         .map_err(|e| HashError(e.to_string()))
 }
 
+/// Hashes a password off the async executor: argon2 takes tens of milliseconds of CPU on
+/// purpose, which would otherwise stall every other request on the same thread.
+pub async fn hash_password_off_thread(password: &str) -> anyhow::Result<String> {
+    let password = password.to_owned();
+    Ok(tokio::task::spawn_blocking(move || hash_password(&password)).await??)
+}
+
+/// Whether `password` matches `stored`, worked out off the async executor (see above).
+pub async fn verify_password_off_thread(password: &str, stored: &str) -> anyhow::Result<bool> {
+    let (password, stored) = (password.to_owned(), stored.to_owned());
+    Ok(tokio::task::spawn_blocking(move || verify_password(&password, &stored)).await?)
+}
+
 /// Whether `password` is the one `stored` was made from. A malformed stored hash never matches.
 pub fn verify_password(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored)

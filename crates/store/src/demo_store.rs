@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use demo::DemoDataSet;
+pub use demo::{DemoDataSet, DemoSpec};
 use domain::NormalisedSkill;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -34,6 +34,8 @@ pub enum DemoLoadError {
     Database(#[from] DbErr),
     #[error(transparent)]
     Password(#[from] crate::passwords::HashError),
+    #[error("ranking the demo data: {0}")]
+    Ranking(DbErr),
 }
 
 /// A demo account and its password, printed so that people can sign in and look around.
@@ -46,6 +48,8 @@ pub struct DemoAccount {
 
 /// How many rows each step wrote, reported as it goes.
 pub trait LoadProgress {
+    /// The load is about to write this many units in all.
+    fn start(&self, _total: u64) {}
     fn advance(&self, rows: u64);
 }
 
@@ -356,4 +360,71 @@ pub async fn existing_demo_accounts<C: ConnectionTrait>(db: &C) -> Result<Vec<De
         .unwrap_or_default()
         .to_uppercase();
     Ok(demo_accounts_for(&trust_code, &staff_user.email))
+}
+
+/// What loading the demo data set did.
+#[derive(Debug, Clone)]
+pub struct DemoLoaded {
+    pub accounts: Vec<DemoAccount>,
+    pub staff: usize,
+    pub vacancies: usize,
+    /// Pairs the matcher found eligible, and stored.
+    pub eligible_pairs: usize,
+    pub load_time: std::time::Duration,
+    pub rank_time: std::time::Duration,
+}
+
+/// What `serve --demo` found or did.
+#[derive(Debug, Clone)]
+pub enum DemoStart {
+    /// The database was empty: the demo data set is loaded.
+    Loaded(DemoLoaded),
+    /// The demo data set was loaded before: its accounts.
+    AlreadyLoaded(Vec<DemoAccount>),
+    /// The database holds other case data, so no demo data was loaded.
+    NotEmpty { staff: u64, vacancies: u64 },
+}
+
+impl crate::Store {
+    /// Generates the demo data set `spec` describes, loads it into an empty database in one
+    /// transaction, and ranks and stores every pair.
+    pub async fn load_demo(
+        &self,
+        spec: &demo::DemoSpec,
+        progress: &dyn LoadProgress,
+    ) -> Result<DemoLoaded, DemoLoadError> {
+        let started = std::time::Instant::now();
+        let data = demo::generate(spec, self.reference(), &self.settings().pay);
+        progress.start(progress_total(&data));
+        let accounts = load_demo(self.db(), &data, progress).await?;
+        let load_time = started.elapsed();
+        let started = std::time::Instant::now();
+        let eligible_pairs =
+            crate::match_sync::rematch_all(self.db(), &self.settings().matching, spec.today)
+                .await
+                .map_err(DemoLoadError::Ranking)?;
+        Ok(DemoLoaded {
+            accounts,
+            staff: data.staff.len(),
+            vacancies: data.vacancies.len(),
+            eligible_pairs,
+            load_time,
+            rank_time: started.elapsed(),
+        })
+    }
+
+    /// For `serve --demo`: loads the demo data set into an empty database, or finds the
+    /// accounts of one loaded before, or says why it loaded nothing.
+    pub async fn start_demo(&self, spec: &demo::DemoSpec) -> Result<DemoStart, DemoLoadError> {
+        let (staff, vacancies) = case_counts(self.db()).await?;
+        if staff == 0 && vacancies == 0 {
+            return Ok(DemoStart::Loaded(self.load_demo(spec, &|_| {}).await?));
+        }
+        let accounts = existing_demo_accounts(self.db()).await?;
+        Ok(if accounts.is_empty() {
+            DemoStart::NotEmpty { staff, vacancies }
+        } else {
+            DemoStart::AlreadyLoaded(accounts)
+        })
+    }
 }

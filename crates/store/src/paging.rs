@@ -2,10 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{AppError, FieldError};
+use crate::error::{Error, FieldError};
 
 pub const DEFAULT_PER_PAGE: u64 = 50;
 pub const MAX_PER_PAGE: u64 = 500;
+/// The highest page number asked for; beyond it the offset would not fit the database's integers.
+pub const MAX_PAGE: u64 = i32::MAX as u64;
 
 /// A checked page request, 1-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,12 +17,15 @@ pub struct PageRequest {
 }
 
 impl PageRequest {
-    pub fn new(page: Option<u64>, per_page: Option<u64>) -> Result<PageRequest, AppError> {
+    pub fn new(page: Option<u64>, per_page: Option<u64>) -> Result<PageRequest, Error> {
         let mut errors = Vec::new();
         let page = page.unwrap_or(1);
         let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
-        if page == 0 {
-            errors.push(FieldError::new("page", "pages are numbered from 1"));
+        if !(1..=MAX_PAGE).contains(&page) {
+            errors.push(FieldError::new(
+                "page",
+                format!("pages are numbered from 1 to {MAX_PAGE}"),
+            ));
         }
         if !(1..=MAX_PER_PAGE).contains(&per_page) {
             errors.push(FieldError::new(
@@ -31,7 +36,7 @@ impl PageRequest {
         if errors.is_empty() {
             Ok(PageRequest { page, per_page })
         } else {
-            Err(AppError::Invalid(errors))
+            Err(Error::Invalid(errors))
         }
     }
 
@@ -57,6 +62,18 @@ impl<T> Paged<T> {
             page: request.page,
             per_page: request.per_page,
             total,
+        }
+    }
+}
+
+impl<T> Paged<T> {
+    /// The same page with each item turned into another shape.
+    pub fn map<U>(self, shape: impl FnMut(T) -> U) -> Paged<U> {
+        Paged {
+            items: self.items.into_iter().map(shape).collect(),
+            page: self.page,
+            per_page: self.per_page,
+            total: self.total,
         }
     }
 }

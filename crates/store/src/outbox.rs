@@ -146,10 +146,9 @@ const DELIVERY_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5)
 
 /// Starts delivering queued email in the background, by the configured transport. With SMTP
 /// configured, this version leaves messages queued (nothing is lost) and says so.
-pub fn start_delivery(
-    db: sea_orm::DatabaseConnection,
-    settings: &crate::Settings,
-) -> Result<(), notifier::MailError> {
+pub fn start_delivery(store: crate::Store) -> Result<(), notifier::MailError> {
+    let settings = store.settings();
+    let db = store.db().clone();
     match settings.email.transport(&settings.data_dir) {
         Ok(notifier::Transport::File { dir }) => {
             let mailer = notifier::FileMailer::new(&dir, &settings.email.from)?;

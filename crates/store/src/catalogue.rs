@@ -7,7 +7,7 @@ use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 
 use crate::entities::{site, trust};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Catalogue {
     trusts_by_code: HashMap<String, trust::Model>,
     trusts_by_id: HashMap<i32, trust::Model>,
@@ -43,6 +43,47 @@ impl Catalogue {
 
     pub fn site(&self, id: i32) -> Option<&site::Model> {
         self.sites.get(&id)
+    }
+
+    /// Every trust, in no particular order.
+    pub fn trusts(&self) -> impl Iterator<Item = &trust::Model> {
+        self.trusts_by_id.values()
+    }
+
+    /// Every site, in no particular order.
+    pub fn sites(&self) -> impl Iterator<Item = &site::Model> {
+        self.sites.values()
+    }
+
+    /// The ODS code of a stored trust.
+    pub fn trust_code(&self, trust_id: i32) -> String {
+        self.trust(trust_id)
+            .map(|t| t.ods_code.clone())
+            .unwrap_or_default()
+    }
+
+    /// The name of a stored site.
+    pub fn site_name(&self, site_id: i32) -> String {
+        self.site(site_id)
+            .map(|s| s.name.clone())
+            .unwrap_or_default()
+    }
+
+    /// Reads a `?trust=` filter, recording a problem when no trust has that code.
+    pub fn trust_filter(
+        &self,
+        code: Option<&str>,
+        errors: &mut Vec<crate::error::FieldError>,
+    ) -> Option<i32> {
+        let code = code.map(str::trim).filter(|c| !c.is_empty())?;
+        let found = self.trust_by_code(code).map(|t| t.id);
+        if found.is_none() {
+            errors.push(crate::error::FieldError::new(
+                "trust",
+                format!("no London trust has the ODS code \"{code}\""),
+            ));
+        }
+        found
     }
 
     /// A site of trust `trust_id` named by its id, its site code or its name (any case), as

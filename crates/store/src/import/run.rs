@@ -10,13 +10,11 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
 
 use super::table::{ColumnSpec, Columns, RowError, Table};
 use super::{ImportOptions, ImportReport};
-use crate::audit;
-use crate::catalogue::Catalogue;
-use crate::config::Settings;
-use crate::error::AppError;
-use crate::match_sync::{Changes, MatchIndex};
+use crate::Store;
+use crate::error::Error;
+use crate::match_sync::Changes;
 use crate::staff::draft::CheckContext;
-use domain::SkillVocabulary;
+use crate::unit_of_work::{Written, commit_write};
 
 /// One kind of record that can be uploaded.
 pub trait Upload {
@@ -78,14 +76,12 @@ pub trait Upload {
 /// Checks every row of `table` and, when all are good and this is not a dry run, writes them.
 /// `progress` is told how many rows have been checked.
 pub async fn run<U: Upload>(
-    db: &DatabaseConnection,
-    settings: &Settings,
-    vocabulary: &SkillVocabulary,
-    matches: &MatchIndex,
+    store: &Store,
     table: &Table,
     options: &ImportOptions,
     progress: &(dyn Fn(usize) + Send + Sync),
-) -> Result<ImportReport, AppError> {
+) -> Result<ImportReport, Error> {
+    let db = store.db();
     let mut report = ImportReport {
         dry_run: options.dry_run,
         ..Default::default()
@@ -98,14 +94,8 @@ pub async fn run<U: Upload>(
         }
     };
     report.ignored_columns = columns.ignored.clone();
-    let catalogue = Catalogue::load(db).await?;
-    let context = CheckContext {
-        catalogue: &catalogue,
-        vocabulary,
-        similarity_threshold: settings.matching.skill_similarity_threshold,
-        default_max_travel_minutes: settings.matching.default_max_travel_minutes,
-        today: Utc::now().date_naive(),
-    };
+    let catalogue = store.catalogue();
+    let context = store.check_context(&catalogue, crate::today());
     let keys: Vec<String> = table
         .rows
         .iter()
@@ -174,26 +164,23 @@ pub async fn run<U: Upload>(
     for (record, valid) in &changed {
         U::update(&txn, record, valid, now).await?;
     }
-    let touched = created_ids.iter().map(|id| (*id, "create")).chain(
-        changed
-            .iter()
-            .map(|(record, _)| (U::stored_id(record), "update")),
-    );
-    audit::record_many(&txn, &options.audit, U::ENTITY, touched, "upload").await?;
-    let touched_ids = created_ids
+    let touched: Vec<(i32, &'static str)> = created_ids
         .iter()
-        .copied()
-        .chain(changed.iter().map(|(record, _)| U::stored_id(record)))
-        .collect();
-    let synced = matches
-        .after_write(
-            &txn,
-            &settings.matching,
-            context.today,
-            &U::changes(touched_ids),
+        .map(|id| (*id, "create"))
+        .chain(
+            changed
+                .iter()
+                .map(|(record, _)| (U::stored_id(record), "update")),
         )
-        .await?;
-    txn.commit().await?;
-    synced.committed();
+        .collect();
+    let changes = U::changes(touched.iter().map(|(id, _)| *id).collect());
+    let written = Written {
+        entity: U::ENTITY,
+        records: touched,
+        detail: Some("upload".to_owned()),
+        by: &options.audit,
+        changes,
+    };
+    commit_write(store, txn, written).await?;
     Ok(report)
 }

@@ -11,7 +11,7 @@ use super::table::{ColumnSpec, Columns, RowError, split_list};
 use super::{ImportOptions, merge_errors, number, site_cell, yes_no};
 use crate::entities::staff;
 use crate::staff::draft::{CheckContext, StaffDraft, ValidStaff};
-use crate::staff::store::{self, StaffRecord};
+use crate::staff::records::{self, StaffRecord};
 
 const COLUMNS: &[ColumnSpec] = &[
     ColumnSpec {
@@ -183,7 +183,7 @@ impl Upload for Staff {
                     .await?,
             );
         }
-        Ok(store::load_many(db, rows)
+        Ok(records::load_many(db, rows)
             .await?
             .into_iter()
             .map(|r| ((r.row.trust_id, r.row.staff_number.clone()), r))
@@ -304,7 +304,7 @@ impl Upload for Staff {
         valids: &[&ValidStaff],
         now: DateTime<Utc>,
     ) -> Result<Vec<i32>, DbErr> {
-        store::insert_many(db, valids, now).await
+        records::insert_many(db, valids, now).await
     }
 
     async fn update<C: ConnectionTrait>(
@@ -313,6 +313,6 @@ impl Upload for Staff {
         valid: &ValidStaff,
         now: DateTime<Utc>,
     ) -> Result<(), DbErr> {
-        store::update(db, stored.row.clone(), valid, now).await
+        records::update(db, stored.row.clone(), valid, now).await
     }
 }

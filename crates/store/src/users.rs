@@ -7,8 +7,8 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Query
 
 use crate::audit::{self, AuditActor};
 use crate::entities::{trust, user};
-use crate::error::{AppError, AppResult, FieldError};
-use crate::passwords::hash_password;
+use crate::error::{Error, FieldError, Result};
+use crate::passwords::hash_password_off_thread;
 
 /// Passwords shorter than this are refused (NCSC advice: long passphrases beat complex rules).
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -57,7 +57,7 @@ pub async fn create_user<C: ConnectionTrait>(
     db: &C,
     new: &NewUser,
     by: &AuditActor,
-) -> AppResult<user::Model> {
+) -> Result<user::Model> {
     let mut errors = Vec::new();
     let email = account_email(&new.email).map_err(|e| errors.push(e)).ok();
     let role = Role::from_code(new.role.trim()).or_else(|| {
@@ -128,9 +128,9 @@ pub async fn create_user<C: ConnectionTrait>(
         ));
     }
     let (Some(email), Some(role), true) = (email, role, errors.is_empty()) else {
-        return Err(AppError::Invalid(errors));
+        return Err(Error::Invalid(errors));
     };
-    let hash = hash_password(&new.password).map_err(|e| AppError::Internal(e.into()))?;
+    let hash = hash_password_off_thread(&new.password).await?;
     let now = Utc::now();
     let display_name = new
         .display_name
@@ -159,7 +159,7 @@ pub async fn create_user<C: ConnectionTrait>(
         .one(db)
         .await?
         .ok_or_else(|| {
-            AppError::Internal(anyhow::anyhow!("the new account could not be read back"))
+            Error::Internal(anyhow::anyhow!("the new account could not be read back"))
         })?;
     audit::record(
         db,

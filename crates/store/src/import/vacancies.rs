@@ -13,7 +13,7 @@ use super::{merge_errors, number, site_cell};
 use crate::entities::vacancy;
 use crate::staff::draft::CheckContext;
 use crate::vacancies::draft::{VacancyDraft, ValidVacancy};
-use crate::vacancies::store::{self, VacancyRecord};
+use crate::vacancies::records::{self, VacancyRecord};
 
 /// The columns of a vacancy upload and the names they go by (NHS Jobs and Trac exports, and
 /// the way people head their own spreadsheets).
@@ -131,7 +131,7 @@ impl Upload for Vacancies {
                     .await?,
             );
         }
-        Ok(store::load_many(db, rows)
+        Ok(records::load_many(db, rows)
             .await?
             .into_iter()
             .map(|r| ((r.row.trust_id, r.row.reference.clone()), r))
@@ -241,7 +241,7 @@ impl Upload for Vacancies {
         valids: &[&ValidVacancy],
         now: DateTime<Utc>,
     ) -> Result<Vec<i32>, DbErr> {
-        store::insert_many(db, valids, now).await
+        records::insert_many(db, valids, now).await
     }
 
     async fn update<C: ConnectionTrait>(
@@ -250,6 +250,6 @@ impl Upload for Vacancies {
         valid: &ValidVacancy,
         now: DateTime<Utc>,
     ) -> Result<(), DbErr> {
-        store::update(db, stored.row.clone(), valid, now).await
+        records::update(db, stored.row.clone(), valid, now).await
     }
 }

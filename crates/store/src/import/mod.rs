@@ -31,6 +31,17 @@ pub struct ImportOptions {
 }
 
 impl ImportOptions {
+    /// What an upload by `actor` may do: their own trust's records (any trust's, for admin);
+    /// rows without a Trust column belong to `trust`, or to the actor's own trust.
+    pub fn for_actor(actor: &crate::Actor, dry_run: bool, trust: Option<String>) -> ImportOptions {
+        ImportOptions {
+            dry_run,
+            default_trust: trust.or_else(|| actor.trust.clone()),
+            allowed_trusts: actor.upload_trusts(),
+            audit: actor.audit(),
+        }
+    }
+
     fn may_manage(&self, trust_id: i32) -> bool {
         self.allowed_trusts
             .as_ref()
@@ -160,5 +171,29 @@ fn yes_no(
             });
             None
         }
+    }
+}
+
+impl crate::Store {
+    /// Uploads a CSV or XLSX file of `U` records for `actor`, all or nothing; `what` names the
+    /// upload in the refusal a role that may not upload is given.
+    pub async fn upload<U: run::Upload>(
+        &self,
+        actor: &crate::Actor,
+        file: &[u8],
+        dry_run: bool,
+        trust: Option<String>,
+        what: &str,
+    ) -> crate::Result<ImportReport> {
+        actor.require_role(&[domain::Role::TrustHr, domain::Role::Admin], what)?;
+        let table = table::read_table(file, self.settings().uploads.max_rows)
+            .map_err(|e| crate::Error::UnreadableFile(e.to_string()))?;
+        run::run::<U>(
+            self,
+            &table,
+            &ImportOptions::for_actor(actor, dry_run, trust),
+            &|_| {},
+        )
+        .await
     }
 }

@@ -1,0 +1,112 @@
+//! The one constructor of the service, used by `redeploy serve` and by the tests alike:
+//! connect, migrate, load reference data (and the demo data set when asked), bring the stored
+//! matches up to date with the `[matching]` settings, start the email delivery loop, and serve
+//! the router. A test runs the service exactly as production does.
+
+use axum::Router;
+use domain::ReferenceData;
+use store::demo_store::DemoStart;
+use store::{Settings, Store};
+
+use crate::router::router;
+use crate::state::AppState;
+
+/// What to do at start beyond the usual.
+#[derive(Debug, Clone, Default)]
+pub struct Startup {
+    /// Load this demo data set into an empty database.
+    pub demo: Option<store::demo_store::DemoSpec>,
+    /// Deliver queued email in the background (tests that read the outbox turn it off).
+    pub without_email_delivery: bool,
+}
+
+/// What start-up found and did, for the command line to report.
+#[derive(Debug, Default)]
+pub struct Started {
+    pub demo: Option<DemoStart>,
+    /// Set when the stored matches had to be ranked again: how many pairs are eligible.
+    pub reranked_pairs: Option<usize>,
+}
+
+/// The running service: its store and its router.
+#[derive(Debug, Clone)]
+pub struct App {
+    state: AppState,
+}
+
+impl App {
+    /// Connects to the configured database and builds the router, which answers `/healthz`
+    /// at once and `/readyz` with 503 until [`App::start`] has finished.
+    pub async fn connect(settings: Settings, reference: ReferenceData) -> anyhow::Result<App> {
+        let store = Store::connect(settings, reference).await?;
+        Ok(App {
+            state: AppState::new(store),
+        })
+    }
+
+    /// Another instance on the same database, as a second machine would run it: its own
+    /// connections and its own memory.
+    pub async fn another_instance(&self) -> anyhow::Result<App> {
+        let store = self.store();
+        App::build(
+            store.settings().clone(),
+            store.reference().clone(),
+            Startup {
+                without_email_delivery: true,
+                ..Startup::default()
+            },
+        )
+        .await
+    }
+
+    /// Migrates, loads reference data (and the demo data set when asked), ranks the stored
+    /// matches again if the `[matching]` settings changed, starts email delivery, and then
+    /// reports ready.
+    pub async fn start(&self, startup: &Startup) -> anyhow::Result<Started> {
+        let store = self.store();
+        let counts = store.prepare().await?;
+        tracing::info!(
+            trusts = counts.trusts,
+            sites = counts.sites,
+            districts = counts.districts,
+            skills = counts.skills,
+            "reference data loaded"
+        );
+        let mut started = Started::default();
+        if let Some(spec) = &startup.demo {
+            started.demo = Some(store.start_demo(spec).await?);
+        }
+        started.reranked_pairs = store::match_sync::rematch_if_stale(
+            store.db(),
+            &store.settings().matching,
+            store::today(),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("ranking the stored records: {e}"))?;
+        if !startup.without_email_delivery {
+            store::outbox::start_delivery(store.clone())?;
+        }
+        self.state.mark_ready();
+        Ok(started)
+    }
+
+    /// Connects and starts: the service ready to serve.
+    pub async fn build(
+        settings: Settings,
+        reference: ReferenceData,
+        startup: Startup,
+    ) -> anyhow::Result<App> {
+        let app = App::connect(settings, reference).await?;
+        app.start(&startup).await?;
+        Ok(app)
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.state.store
+    }
+
+    /// The router with every route, over this app's state.
+    pub fn router(&self) -> Router {
+        router(self.state.clone())
+    }
+}

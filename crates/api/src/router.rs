@@ -1,0 +1,108 @@
+//! The router: every route registered once, with its OpenAPI operation, and the layers every
+//! request passes through (a trace span per request).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::response::Response;
+use tower_http::trace::TraceLayer;
+use tracing::Span;
+use utoipa::OpenApi;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
+
+use crate::error::AppError;
+use crate::openapi::{self, ApiDoc};
+use crate::routes::{
+    health, imports, invitations, matches, session, skills, staff, tokens, trusts, vacancies,
+};
+use crate::state::AppState;
+
+/// Every JSON route with its handler and its OpenAPI operation, declared once. The router and
+/// the document are both made from this.
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::get_healthz))
+        .routes(routes!(health::get_readyz))
+        .routes(routes!(
+            session::create_session,
+            session::get_session,
+            session::delete_session
+        ))
+        .routes(routes!(tokens::create_token, tokens::list_tokens))
+        .routes(routes!(tokens::revoke_token))
+        .routes(routes!(
+            invitations::get_invitation,
+            invitations::accept_invitation
+        ))
+        .routes(routes!(trusts::list_trusts))
+        .routes(routes!(skills::list_skills))
+        .routes(routes!(skills::normalise_skill))
+        .routes(routes!(staff::create_staff, staff::list_staff))
+        .routes(routes!(staff::get_staff, staff::update_staff))
+        .routes(routes!(invitations::invite_staff))
+        // Uploads read their body with their own limit ([uploads] max_bytes), answering 413 past it.
+        .routes(routes!(imports::import_staff).layer(DefaultBodyLimit::disable()))
+        .routes(routes!(
+            vacancies::create_vacancy,
+            vacancies::list_vacancies
+        ))
+        .routes(routes!(vacancies::get_vacancy, vacancies::update_vacancy))
+        .routes(routes!(imports::import_vacancies).layer(DefaultBodyLimit::disable()))
+        .routes(routes!(matches::staff_matches))
+        .routes(routes!(matches::vacancy_candidates))
+        .routes(routes!(matches::why_not))
+}
+
+/// The OpenAPI document, exactly as served.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    api_routes().into_openapi()
+}
+
+/// Numbers requests, so that a log line names the one it belongs to.
+static REQUEST_NUMBER: AtomicU64 = AtomicU64::new(1);
+
+/// A span per request: its number, method, matched route and address; status and latency are
+/// recorded when the response is ready.
+fn request_span(request: &Request) -> Span {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("(no route)", MatchedPath::as_str);
+    tracing::info_span!(
+        "request",
+        id = REQUEST_NUMBER.fetch_add(1, Ordering::Relaxed),
+        method = %request.method(),
+        route,
+        path = %request.uri().path(),
+        status = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    )
+}
+
+fn record_response(response: &Response, latency: Duration, span: &Span) {
+    span.record("status", response.status().as_u16());
+    span.record("latency_ms", latency.as_secs_f64() * 1000.0);
+    if response.status().is_server_error() {
+        tracing::error!("answered with a server error");
+    } else {
+        tracing::debug!("answered");
+    }
+}
+
+/// Builds the router with every route the service serves.
+pub fn router(state: AppState) -> Router {
+    let (api, document) = api_routes().split_for_parts();
+    api.merge(openapi::docs(document))
+        .fallback(|| async { AppError::NoSuchPage("page") })
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_request(())
+                .on_response(record_response)
+                .on_failure(()),
+        )
+        .with_state(state)
+}

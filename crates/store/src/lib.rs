@@ -1,0 +1,203 @@
+//! Persistence: the one crate that knows the database. It owns the sea-orm entities,
+//! connecting and migrating, loading reference and demo data and postcode positions, and one
+//! operation per thing the service does (register a staff member, change a vacancy, upload a
+//! file, sign in, invite, list matches, …). Each operation checks who is asking (`authz`) and
+//! what they sent, writes, audits and logs the change in one unit of work, and answers in
+//! domain values or an [`Error`] that says what to fix.
+//!
+//! JSON handlers, pages, the CLI and background loops all call these operations, so none of
+//! them repeats a transaction. This crate knows no HTTP: no axum, no status codes.
+
+pub mod api_tokens;
+pub mod audit;
+pub mod authz;
+pub mod catalogue;
+pub mod checks;
+pub mod config;
+pub mod db;
+pub mod demo_store;
+pub mod entities;
+pub mod error;
+pub mod import;
+pub mod invitations;
+mod lenient;
+pub mod match_sync;
+pub mod matches;
+pub mod matching;
+pub mod outbox;
+pub mod paging;
+pub mod passwords;
+pub mod postcodes;
+pub mod reference_store;
+pub mod sessions;
+pub mod skills_store;
+pub mod staff;
+mod store_support;
+pub mod tokens;
+mod unit_of_work;
+pub mod users;
+pub mod vacancies;
+
+use std::sync::{Arc, RwLock};
+
+use chrono::{NaiveDate, Utc};
+use domain::{ReferenceData, SkillVocabulary};
+use sea_orm::DatabaseConnection;
+
+pub use authz::Actor;
+pub use catalogue::Catalogue;
+pub use config::{CommandLine, Settings};
+pub use error::{Error, FieldError, Result};
+pub use paging::{PageRequest, Paged};
+
+use crate::match_sync::MatchIndex;
+use crate::staff::draft::CheckContext;
+
+/// The database and everything an operation needs besides its own arguments: the settings,
+/// the reference data, the trusts and sites as stored, and this instance's match index.
+/// Cheap to clone; every clone shares one connection pool.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: DatabaseConnection,
+    settings: Settings,
+    reference: ReferenceData,
+    /// Trusts and sites change only when reference data is loaded; read on every check.
+    catalogue: RwLock<Arc<Catalogue>>,
+    matches: MatchIndex,
+}
+
+impl std::fmt::Debug for Store {
+    /// Never prints the database URL, which may carry a password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.inner.db.get_database_backend())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What loading the reference data stored.
+pub use reference_store::ReferenceCounts;
+
+impl Store {
+    /// Opens the configured database (creating the data folder first). The schema is not
+    /// touched until [`Store::prepare`].
+    pub async fn connect(settings: Settings, reference: ReferenceData) -> Result<Store> {
+        std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot create the data folder {}: {e}",
+                settings.data_dir.display()
+            )
+        })?;
+        let db = db::connect(&settings.database_url(), settings.database.max_connections)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
+        Ok(Store::with_connection(db, settings, reference))
+    }
+
+    /// A store over a connection that is already open (another instance on the same database).
+    pub fn with_connection(
+        db: DatabaseConnection,
+        settings: Settings,
+        reference: ReferenceData,
+    ) -> Store {
+        Store {
+            inner: Arc::new(Inner {
+                db,
+                settings,
+                reference,
+                catalogue: RwLock::new(Arc::new(Catalogue::default())),
+                matches: MatchIndex::new(),
+            }),
+        }
+    }
+
+    /// Migrates the schema and loads the reference data (both idempotent), then reads the
+    /// trusts and sites every check uses.
+    pub async fn prepare(&self) -> Result<ReferenceCounts> {
+        db::migrate(self.db())
+            .await
+            .map_err(|e| anyhow::anyhow!("migrating the database: {e}"))?;
+        let counts = reference_store::load_reference_data(self.db(), &self.inner.reference)
+            .await
+            .map_err(|e| anyhow::anyhow!("loading reference data: {e}"))?;
+        self.reload_catalogue().await?;
+        Ok(counts)
+    }
+
+    /// Reads the trusts and sites again (after reference data has changed).
+    pub async fn reload_catalogue(&self) -> Result<()> {
+        let fresh = Arc::new(Catalogue::load(self.db()).await?);
+        *self
+            .inner
+            .catalogue
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = fresh;
+        Ok(())
+    }
+
+    /// The connection pool, for operations and loaders in this crate and for tests.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.inner.db
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.inner.settings
+    }
+
+    pub fn reference(&self) -> &ReferenceData {
+        &self.inner.reference
+    }
+
+    /// The skills vocabulary free text is normalised against.
+    pub fn vocabulary(&self) -> &SkillVocabulary {
+        &self.inner.reference.vocabulary
+    }
+
+    /// The trusts and sites as stored.
+    pub fn catalogue(&self) -> Arc<Catalogue> {
+        self.inner
+            .catalogue
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// This instance's match index, which keeps stored matches current as records change.
+    pub fn matches(&self) -> &MatchIndex {
+        &self.inner.matches
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        self.db().ping().await.map_err(Error::from)
+    }
+
+    /// Closes the connection pool.
+    pub async fn close(&self) {
+        self.db().clone().close().await.ok();
+    }
+
+    /// What checking entered records needs, for `today`.
+    pub fn check_context<'a>(
+        &'a self,
+        catalogue: &'a Catalogue,
+        today: NaiveDate,
+    ) -> CheckContext<'a> {
+        CheckContext {
+            catalogue,
+            vocabulary: self.vocabulary(),
+            similarity_threshold: self.settings().matching.skill_similarity_threshold,
+            default_max_travel_minutes: self.settings().matching.default_max_travel_minutes,
+            today,
+        }
+    }
+}
+
+/// Today, in UTC, as every operation counts days.
+pub fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}

@@ -1,0 +1,68 @@
+//! The tail every write to a staff record or vacancy ends with, in one place: the audit rows,
+//! the change logged for the match index and the affected matches re-ranked, all inside the
+//! write's own transaction, then the commit. An operation begins its transaction, checks and
+//! writes, and hands the transaction here; nothing of it is visible until all of it is.
+
+use sea_orm::DatabaseTransaction;
+
+use crate::Store;
+use crate::audit::{self, AuditActor};
+use crate::error::Result;
+use crate::match_sync::Changes;
+
+/// What a write did, for the audit log and the match index.
+#[derive(Debug)]
+pub(crate) struct Written<'a> {
+    /// The kind of record, as the audit log names it (`staff`, `vacancy`).
+    pub entity: &'static str,
+    /// Each record written and what was done to it (`create`, `update`).
+    pub records: Vec<(i32, &'static str)>,
+    /// Said of every audit row: a status change, or that it came from an upload.
+    pub detail: Option<String>,
+    pub by: &'a AuditActor,
+    /// The staff records and vacancies whose matches must be ranked again.
+    pub changes: Changes,
+}
+
+/// Audits the write, re-ranks what it changed and commits.
+pub(crate) async fn commit_write(
+    store: &Store,
+    txn: DatabaseTransaction,
+    written: Written<'_>,
+) -> Result<()> {
+    match written.records.as_slice() {
+        [(id, action)] => {
+            audit::record(
+                &txn,
+                written.by,
+                action,
+                written.entity,
+                Some(id.to_string()),
+                written.detail,
+            )
+            .await?
+        }
+        many => {
+            audit::record_many(
+                &txn,
+                written.by,
+                written.entity,
+                many.iter().copied(),
+                written.detail.as_deref().unwrap_or_default(),
+            )
+            .await?
+        }
+    }
+    let synced = store
+        .matches()
+        .after_write(
+            &txn,
+            &store.settings().matching,
+            crate::today(),
+            &written.changes,
+        )
+        .await?;
+    txn.commit().await?;
+    synced.committed();
+    Ok(())
+}

@@ -1,0 +1,202 @@
+//! What people do with vacancies: register one, read it, change or close it, list them. Each
+//! operation decides access through `authz`, checks the vacancy by the same rules however it
+//! arrives, and writes, audits and re-ranks in one transaction.
+
+use domain::{Role, VacancyStatus};
+use sea_orm::TransactionTrait;
+
+use crate::Store;
+use crate::authz::{Actor, VacancyScope};
+use crate::error::{Error, FieldError, Result};
+use crate::match_sync::Changes;
+use crate::paging::{PageRequest, Paged};
+use crate::unit_of_work::{Written, commit_write};
+use crate::vacancies::draft::VacancyDraft;
+use crate::vacancies::records::{self, VacancyFilter, VacancyRecord};
+
+/// The vacancy list's filters as people give them (ODS code, status).
+#[derive(Debug, Clone, Default)]
+pub struct VacancyListFilter {
+    pub trust: Option<String>,
+    pub status: Option<String>,
+}
+
+impl Store {
+    /// A vacancy the actor may read, or not found.
+    async fn readable_vacancy(&self, actor: &Actor, id: i32) -> Result<VacancyRecord> {
+        let record = records::load(self.db(), id)
+            .await?
+            .ok_or(Error::NotFound("vacancy"))?;
+        if actor.may_read_vacancy(record.row.trust_id, &record.row.status)? {
+            Ok(record)
+        } else {
+            Err(Error::NotFound("vacancy"))
+        }
+    }
+
+    /// The day a vacancy posted on `posted_on` stops being held for redeployees.
+    pub fn ring_fence_ends(&self, posted_on: chrono::NaiveDate) -> chrono::NaiveDate {
+        domain::calendar::add_working_days(
+            posted_on,
+            self.settings().matching.ring_fence_working_days,
+        )
+    }
+
+    /// Registers a vacancy for the actor's trust (any trust, for admin); it is held for
+    /// redeployees from today.
+    pub async fn register_vacancy(
+        &self,
+        actor: &Actor,
+        draft: &VacancyDraft,
+    ) -> Result<VacancyRecord> {
+        actor.require_role(&[Role::TrustHr, Role::Admin], "Registering vacancies")?;
+        let catalogue = self.catalogue();
+        let today = crate::today();
+        let valid = draft
+            .check(&self.check_context(&catalogue, today), today)
+            .map_err(Error::Invalid)?;
+        if valid.vacancy.status != VacancyStatus::Open {
+            return Err(Error::Invalid(vec![FieldError::new(
+                "status",
+                "a new vacancy is always open; leave status out",
+            )]));
+        }
+        if !actor.may_manage_trust(valid.trust_id) {
+            return Err(Error::Forbidden(format!(
+                "you can register vacancies only for your own trust ({})",
+                actor.trust.clone().unwrap_or_default()
+            )));
+        }
+        let txn = self.db().begin().await?;
+        if let Some(existing) =
+            records::find_by_reference(&txn, valid.trust_id, &valid.vacancy.reference).await?
+        {
+            return Err(Error::Conflict(format!(
+                "vacancy reference {} is already registered at this trust (vacancy {}); change that vacancy instead",
+                valid.vacancy.reference, existing.id
+            )));
+        }
+        let id = records::insert(&txn, &valid, chrono::Utc::now()).await?;
+        let by = actor.audit();
+        let written = Written {
+            entity: "vacancy",
+            records: vec![(id, "create")],
+            detail: None,
+            by: &by,
+            changes: Changes::vacancies([id]),
+        };
+        commit_write(self, txn, written).await?;
+        records::load(self.db(), id)
+            .await?
+            .ok_or(Error::NotFound("vacancy"))
+    }
+
+    /// Reads a vacancy the actor may see.
+    pub async fn read_vacancy(&self, actor: &Actor, id: i32) -> Result<VacancyRecord> {
+        self.readable_vacancy(actor, id).await
+    }
+
+    /// Changes the fields `patch` gives, by the same rules as a new vacancy; `status` moves
+    /// `open` → `filled` or `withdrawn`, and back to `open` to undo a mistake.
+    pub async fn change_vacancy(
+        &self,
+        actor: &Actor,
+        id: i32,
+        patch: VacancyDraft,
+    ) -> Result<VacancyRecord> {
+        actor.require_role(&[Role::TrustHr, Role::Admin], "Changing vacancies")?;
+        let record = self.readable_vacancy(actor, id).await?;
+        if !actor.may_manage_trust(record.row.trust_id) {
+            return Err(Error::NotFound("vacancy"));
+        }
+        let catalogue = self.catalogue();
+        let before = VacancyStatus::from_code(&record.row.status).ok_or_else(|| {
+            Error::unreadable_row("vacancies", record.row.id, "unknown vacancy status")
+        })?;
+        let posted_on = record.row.posted_on;
+        let merged = record.to_draft(&catalogue).overlay(patch);
+        let valid = merged
+            .check(&self.check_context(&catalogue, crate::today()), posted_on)
+            .map_err(Error::Invalid)?;
+        if valid.vacancy.status != before {
+            before
+                .transition(valid.vacancy.status)
+                .map_err(|e| Error::Conflict(e.to_string()))?;
+        }
+        if !actor.may_manage_trust(valid.trust_id) {
+            return Err(Error::Invalid(vec![FieldError::new(
+                "trust",
+                "you cannot move a vacancy to another trust",
+            )]));
+        }
+        let txn = self.db().begin().await?;
+        records::update(&txn, record.row, &valid, chrono::Utc::now()).await?;
+        let by = actor.audit();
+        let written = Written {
+            entity: "vacancy",
+            records: vec![(id, "update")],
+            detail: (valid.vacancy.status != before)
+                .then(|| format!("status {} → {}", before.code(), valid.vacancy.status.code())),
+            by: &by,
+            changes: Changes::vacancies([id]),
+        };
+        commit_write(self, txn, written).await?;
+        records::load(self.db(), id)
+            .await?
+            .ok_or(Error::NotFound("vacancy"))
+    }
+
+    /// One page of the vacancies the actor may see, soonest closing first.
+    pub async fn list_vacancies(
+        &self,
+        actor: &Actor,
+        asked: &VacancyListFilter,
+        page: PageRequest,
+    ) -> Result<Paged<VacancyRecord>> {
+        let scope = actor.vacancy_scope()?;
+        let catalogue = self.catalogue();
+        let mut errors = Vec::new();
+        let mut filter = VacancyFilter::default();
+        let asked_trust = catalogue.trust_filter(asked.trust.as_deref(), &mut errors);
+        if let Some(status) = asked.status.as_deref().filter(|s| !s.trim().is_empty()) {
+            match VacancyStatus::from_code(status) {
+                Some(s) => filter.status = Some(s.code().to_owned()),
+                None => errors.push(FieldError::new(
+                    "status",
+                    format!(
+                        "\"{status}\" is not a vacancy status; use one of {}",
+                        VacancyStatus::codes_list()
+                    ),
+                )),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::Invalid(errors));
+        }
+        let nothing = || Ok(Paged::new(Vec::new(), page, 0));
+        match scope {
+            VacancyScope::All => filter.trust_id = asked_trust,
+            VacancyScope::Trust(own) => {
+                // Another trust's vacancies are outside trust HR's reach: none of them is listed.
+                if asked_trust.is_some_and(|t| t != own) {
+                    return nothing();
+                }
+                filter.trust_id = Some(own);
+            }
+            VacancyScope::Open => {
+                filter.trust_id = asked_trust;
+                if filter
+                    .status
+                    .as_deref()
+                    .is_some_and(|s| s != VacancyStatus::Open.code())
+                {
+                    return nothing();
+                }
+                filter.status = Some(VacancyStatus::Open.code().to_owned());
+            }
+        }
+        let (rows, total) = records::list(self.db(), &filter, page).await?;
+        let records = records::load_many(self.db(), rows).await?;
+        Ok(Paged::new(records, page, total))
+    }
+}
