@@ -529,10 +529,9 @@ async fn candidates_and_matches_follow_records_as_they_are_registered_and_change
             None,
         )
         .await;
-    assert!(
-        problem(&bad_page, StatusCode::UNPROCESSABLE_ENTITY).contains("per_page")
-            || bad_page.body.to_string().contains("per_page")
-    );
+    let detail = problem(&bad_page, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(detail.contains("per_page"), "{detail}");
+    assert_eq!(bad_page.body["errors"][0]["field"], "per_page");
     app.finish().await;
 }
 

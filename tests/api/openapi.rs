@@ -54,6 +54,36 @@ async fn the_openapi_document_describes_every_route_and_the_viewer_is_served() {
         "bearer"
     );
 
+    // Every operation the document describes is served at that path with that method, and the
+    // document is the one the router was built from.
+    assert_eq!(
+        doc.body,
+        serde_json::to_value(api::openapi_document()).unwrap()
+    );
+    let mut operations = 0;
+    for (path, item) in paths {
+        for method in item.as_object().unwrap().keys() {
+            operations += 1;
+            let concrete = path
+                .replace("{token}", "rdi_0")
+                .replace("{vacancy_id}", "1")
+                .replace("{id}", "1");
+            let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let reply = app.call(method.clone(), &concrete, None, None).await;
+            assert_ne!(
+                reply.status,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {path} is described but not served"
+            );
+            assert!(
+                !reply.body.to_string().contains("page not found"),
+                "{method} {path} is described but not served: {}",
+                reply.body
+            );
+        }
+    }
+    assert_eq!(operations, 27, "every route of the service is described");
+
     let viewer = app.call(Method::GET, "/api/docs/", None, None).await;
     assert_eq!(viewer.status, StatusCode::OK);
     assert!(

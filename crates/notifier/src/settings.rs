@@ -3,10 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-/// `[email]` as written in configuration.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// `[email]` as written in configuration. `Debug` never prints the SMTP URL, which may carry
+/// a password.
+#[derive(Debug, Clone, Deserialize)]
 pub struct EmailSettings {
     /// `file` (the default) or `smtp`.
     pub transport: String,
@@ -16,17 +18,21 @@ pub struct EmailSettings {
     #[serde(default)]
     pub file_dir: String,
     /// `smtp://host:port`, `smtps://user:pass@host:465` or `smtp://host:587?tls=starttls`.
-    #[serde(default)]
-    pub smtp_url: String,
+    #[serde(default = "no_smtp_url")]
+    pub smtp_url: SecretString,
+}
+
+fn no_smtp_url() -> SecretString {
+    SecretString::from("")
 }
 
 /// Where mail goes, once configuration has been checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Transport {
     /// One `.eml` file per message in this folder.
     File { dir: PathBuf },
-    /// A mail server, reached at this URL.
-    Smtp { url: String },
+    /// A mail server, reached at this URL (which may carry a password).
+    Smtp { url: SecretString },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -35,7 +41,7 @@ pub enum SettingsError {
     UnknownTransport(String),
     #[error("[email] transport is \"smtp\" but smtp_url is empty; set it to smtp://host:port")]
     MissingSmtpUrl,
-    #[error("[email] smtp_url \"{0}\" must start with smtp:// or smtps://")]
+    #[error("[email] smtp_url must start with smtp:// or smtps:// (it starts \"{0}\")")]
     BadSmtpUrl(String),
     #[error("[email] from is empty; set it to the sender's address")]
     MissingFrom,
@@ -57,15 +63,17 @@ impl EmailSettings {
                 Ok(Transport::File { dir })
             }
             "smtp" => {
-                let url = self.smtp_url.trim();
+                let url = self.smtp_url.expose_secret().trim();
                 if url.is_empty() {
                     Err(SettingsError::MissingSmtpUrl)
                 } else if url.starts_with("smtp://") || url.starts_with("smtps://") {
                     Ok(Transport::Smtp {
-                        url: url.to_owned(),
+                        url: SecretString::from(url),
                     })
                 } else {
-                    Err(SettingsError::BadSmtpUrl(url.to_owned()))
+                    // Only the scheme is shown: the rest may hold a password.
+                    let scheme: String = url.chars().take_while(|c| *c != ':').take(10).collect();
+                    Err(SettingsError::BadSmtpUrl(scheme))
                 }
             }
             other => Err(SettingsError::UnknownTransport(other.to_owned())),
@@ -82,7 +90,7 @@ mod tests {
             transport: transport.into(),
             from: "Redeploy London <no-reply@redeploy.example>".into(),
             file_dir: String::new(),
-            smtp_url: smtp_url.into(),
+            smtp_url: SecretString::from(smtp_url),
         }
     }
 
@@ -91,30 +99,35 @@ mod tests {
         let transport = settings("file", "")
             .transport(Path::new("/srv/redeploy"))
             .unwrap();
-        assert_eq!(
-            transport,
-            Transport::File {
-                dir: PathBuf::from("/srv/redeploy/mail")
-            }
+        assert!(
+            matches!(&transport, Transport::File { dir } if dir == &PathBuf::from("/srv/redeploy/mail")),
+            "{transport:?}"
         );
     }
 
     #[test]
     fn smtp_needs_a_url_that_says_smtp() {
-        assert_eq!(
+        assert!(matches!(
             settings("smtp", "").transport(Path::new(".")),
             Err(SettingsError::MissingSmtpUrl)
-        );
+        ));
         assert!(matches!(
             settings("smtp", "http://mail").transport(Path::new(".")),
             Err(SettingsError::BadSmtpUrl(_))
         ));
-        assert_eq!(
-            settings("smtp", "smtp://127.0.0.1:2525").transport(Path::new(".")),
-            Ok(Transport::Smtp {
-                url: "smtp://127.0.0.1:2525".into()
-            })
+        let smtp = settings("smtp", "smtps://user:s3cret@mail:465")
+            .transport(Path::new("."))
+            .unwrap();
+        assert!(
+            matches!(&smtp, Transport::Smtp { url } if url.expose_secret() == "smtps://user:s3cret@mail:465")
         );
+        // Neither the settings nor the transport print the password.
+        assert!(!format!("{smtp:?}").contains("s3cret"));
+        assert!(
+            !format!("{:?}", settings("smtp", "smtps://user:s3cret@mail:465")).contains("s3cret")
+        );
+        let wrong = settings("smtp", "htp://user:s3cret@mail").transport(Path::new("."));
+        assert!(!format!("{:?}", wrong.unwrap_err()).contains("s3cret"));
         assert!(settings("pigeon", "").transport(Path::new(".")).is_err());
     }
 }

@@ -35,10 +35,11 @@ pub struct UploadSettings {
     pub max_rows: usize,
 }
 
+/// `[database]`. `Debug` never prints the URL, which may carry a password.
 #[derive(Debug, Clone, Deserialize)]
 pub struct DatabaseSettings {
     /// Empty means the SQLite file `DATA_DIR/redeploy.db`.
-    pub url: String,
+    pub url: secrecy::SecretString,
     pub max_connections: u32,
 }
 
@@ -147,7 +148,7 @@ impl Settings {
 
     /// The database URL to use: the configured one, or a SQLite file in the data folder.
     pub fn database_url(&self) -> String {
-        let url = self.database.url.trim();
+        let url = secrecy::ExposeSecret::expose_secret(&self.database.url).trim();
         if url.is_empty() {
             format!(
                 "sqlite://{}?mode=rwc",
@@ -205,6 +206,18 @@ mod tests {
         );
         assert_eq!(settings.server.listen, "0.0.0.0:9000");
         assert_eq!(settings.data_dir, PathBuf::from("/srv/redeploy"));
+    }
+
+    #[test]
+    fn settings_never_print_a_database_password() {
+        let dir = tempfile::tempdir().unwrap();
+        let command_line = CommandLine {
+            database_url: Some("postgres://app:s3cret@db/redeploy".into()),
+            ..CommandLine::default()
+        };
+        let settings = Settings::load_from(dir.path(), &command_line).unwrap();
+        assert!(!format!("{settings:?}").contains("s3cret"));
+        assert_eq!(settings.database_url(), "postgres://app:s3cret@db/redeploy");
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub enum DemoLoadError {
     #[error(transparent)]
     Password(#[from] crate::passwords::HashError),
     #[error("ranking the demo data: {0}")]
-    Ranking(DbErr),
+    Ranking(crate::Error),
 }
 
 /// A demo account and its password, printed so that people can sign in and look around.

@@ -80,7 +80,7 @@ impl Profiles {
         db: &C,
         version: i64,
         today: NaiveDate,
-    ) -> Result<Profiles, DbErr> {
+    ) -> crate::Result<Profiles> {
         let mut profiles = Profiles {
             version,
             today,
@@ -124,7 +124,7 @@ impl Profiles {
         db: &C,
         version: i64,
         today: NaiveDate,
-    ) -> Result<Profiles, DbErr> {
+    ) -> crate::Result<Profiles> {
         if today != self.today {
             return Profiles::load(db, version, today).await;
         }
@@ -188,7 +188,7 @@ impl Drop for Synced<'_> {
 }
 
 /// Takes the next change number, holding the counter's lock until the transaction ends.
-async fn next_version<C: ConnectionTrait>(db: &C) -> Result<i64, DbErr> {
+async fn next_version<C: ConnectionTrait>(db: &C) -> crate::Result<i64> {
     let bump = Query::update()
         .table("match_sync")
         .value("version", Expr::col("version").add(1))
@@ -198,7 +198,7 @@ async fn next_version<C: ConnectionTrait>(db: &C) -> Result<i64, DbErr> {
     current_version(db).await
 }
 
-async fn current_version<C: ConnectionTrait>(db: &C) -> Result<i64, DbErr> {
+async fn current_version<C: ConnectionTrait>(db: &C) -> crate::Result<i64> {
     let read = Query::select()
         .column("version")
         .from("match_sync")
@@ -208,7 +208,7 @@ async fn current_version<C: ConnectionTrait>(db: &C) -> Result<i64, DbErr> {
         .query_one(&read)
         .await?
         .ok_or_else(|| DbErr::Custom("the match_sync counter is missing".to_owned()))?;
-    row.try_get("", "version")
+    Ok(row.try_get("", "version")?)
 }
 
 async fn log_changes<C: ConnectionTrait>(
@@ -216,7 +216,7 @@ async fn log_changes<C: ConnectionTrait>(
     version: i64,
     kind: &str,
     ids: &[i32],
-) -> Result<(), DbErr> {
+) -> crate::Result<()> {
     let rows = ids
         .iter()
         .map(|id| match_change::ActiveModel {
@@ -226,7 +226,7 @@ async fn log_changes<C: ConnectionTrait>(
             ..Default::default()
         })
         .collect();
-    insert_chunked(db, rows, None).await
+    Ok(insert_chunked(db, rows, None).await?)
 }
 
 impl MatchIndex {
@@ -243,7 +243,7 @@ impl MatchIndex {
         policy: &MatchPolicy,
         today: NaiveDate,
         changes: &Changes,
-    ) -> Result<Synced<'_>, DbErr> {
+    ) -> crate::Result<Synced<'_>> {
         let mut guard = self.profiles.lock().await;
         if changes.staff.is_empty() && changes.vacancies.is_empty() {
             return Ok(Synced {
@@ -294,22 +294,18 @@ pub async fn rematch_all(
     db: &DatabaseConnection,
     policy: &MatchPolicy,
     today: NaiveDate,
-) -> Result<usize, DbErr> {
+) -> crate::Result<usize> {
     let txn = db.begin().await?;
     let version = next_version(&txn).await?;
     log_changes(&txn, version, EVERYTHING, &[0]).await?;
     record_policy(&txn, policy).await?;
     let staff = matching::staff_profiles(&txn, Selection::All).await?;
     let mut vacancies = matching::vacancy_profiles(&txn, Selection::All, today).await?;
-    let exclusions = matching::exclusions(
-        &txn,
-        &staff
-            .iter()
-            .map(|s| i32::try_from(s.id).unwrap_or(0))
-            .collect::<Vec<_>>(),
-        &[],
-    )
-    .await?;
+    let staff_ids = staff
+        .iter()
+        .map(|s| record_id(s.id))
+        .collect::<crate::Result<Vec<_>>>()?;
+    let exclusions = matching::exclusions(&txn, &staff_ids, &[]).await?;
     let context = RankContext {
         policy,
         today,
@@ -337,10 +333,10 @@ pub async fn rematch_all(
             .flatten()
             .collect();
         eligible += found.len();
-        let ids: Vec<i32> = batch
+        let ids = batch
             .iter()
-            .map(|v| i32::try_from(v.id).unwrap_or(0))
-            .collect();
+            .map(|v| record_id(v.id))
+            .collect::<crate::Result<Vec<i32>>>()?;
         let existing = stored_matches(&txn, &[], &ids).await?;
         write_difference(&txn, found, existing).await?;
         columns_done += batch.len();
@@ -362,13 +358,14 @@ fn policy_text(policy: &MatchPolicy) -> String {
     serde_json::to_string(policy).unwrap_or_default()
 }
 
-async fn record_policy<C: ConnectionTrait>(db: &C, policy: &MatchPolicy) -> Result<(), DbErr> {
+async fn record_policy<C: ConnectionTrait>(db: &C, policy: &MatchPolicy) -> crate::Result<()> {
     let update = Query::update()
         .table("match_sync")
         .value("policy", policy_text(policy))
         .and_where(Expr::col("id").eq(1))
         .to_owned();
-    db.execute(&update).await.map(|_| ())
+    db.execute(&update).await?;
+    Ok(())
 }
 
 /// Ranks every pair again when the stored matches were ranked with other matching settings
@@ -378,7 +375,7 @@ pub async fn rematch_if_stale(
     db: &DatabaseConnection,
     policy: &MatchPolicy,
     today: NaiveDate,
-) -> Result<Option<usize>, DbErr> {
+) -> crate::Result<Option<usize>> {
     use sea_orm::PaginatorTrait;
     let read = Query::select()
         .column("policy")
@@ -401,12 +398,21 @@ pub async fn rematch_if_stale(
     rematch_all(db, policy, today).await.map(Some)
 }
 
+/// A matcher id back as the row id it was made from (`i64::from` of an `i32`).
+fn record_id(id: i64) -> crate::Result<i32> {
+    i32::try_from(id).map_err(|_| {
+        crate::Error::Internal(anyhow::anyhow!(
+            "the matcher returned id {id}, which no row has"
+        ))
+    })
+}
+
 /// Stored matches in the rows of `staff_ids` and the columns of `vacancy_ids`.
 async fn stored_matches<C: ConnectionTrait>(
     db: &C,
     staff_ids: &[i32],
     vacancy_ids: &[i32],
-) -> Result<Vec<match_record::Model>, DbErr> {
+) -> crate::Result<Vec<match_record::Model>> {
     let mut found: HashMap<i32, match_record::Model> = HashMap::new();
     for (column, ids) in [
         (match_record::Column::StaffId, staff_ids),
@@ -472,7 +478,7 @@ async fn write_difference<C: ConnectionTrait>(
     db: &C,
     found: Vec<Match>,
     existing: Vec<match_record::Model>,
-) -> Result<(), DbErr> {
+) -> crate::Result<()> {
     let now = Utc::now();
     let mut stored: HashMap<(i32, i32), match_record::Model> = existing
         .into_iter()
@@ -481,10 +487,7 @@ async fn write_difference<C: ConnectionTrait>(
     let mut inserts = Vec::new();
     let mut seen = HashSet::new();
     for pair in found {
-        let key = (
-            i32::try_from(pair.staff_id).unwrap_or(0),
-            i32::try_from(pair.vacancy_id).unwrap_or(0),
-        );
+        let key = (record_id(pair.staff_id)?, record_id(pair.vacancy_id)?);
         if !seen.insert(key) {
             continue;
         }

@@ -9,14 +9,11 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use domain::{
-    Band, Coordinates, Hours, HoursRange, LocationBasis, PriorityTier, Registration, StaffGroup,
-    TravelLimit,
-};
+use domain::{Coordinates, LocationBasis};
 use matcher::{
     Exclusion, Exclusions, Registrations, SkillId, SkillSet, StaffProfile, VacancyProfile,
 };
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::entities::{
     match_record, postcode_location, site, staff, staff_registration, staff_skill, vacancy,
@@ -26,13 +23,16 @@ use crate::entities::{
 /// Rows a single `IN (…)` list carries.
 const CHUNK: usize = 1000;
 
-fn invalid(what: &str, detail: impl std::fmt::Display) -> DbErr {
-    DbErr::Custom(format!("a stored {what} is not valid: {detail}"))
+fn invalid(what: &str, detail: impl std::fmt::Display) -> crate::Error {
+    crate::Error::Internal(anyhow::anyhow!("a stored {what} is not valid: {detail}"))
 }
 
-/// The skill with row id `id`, as the matcher knows it.
-pub fn skill_id(id: i32) -> SkillId {
-    SkillId(u32::try_from(id).unwrap_or(0))
+/// The skill with row id `id`, as the matcher knows it. Row ids are positive; one that is
+/// not is an unreadable row, never skill 0.
+pub fn skill_id(id: i32) -> crate::Result<SkillId> {
+    u32::try_from(id)
+        .map(SkillId)
+        .map_err(|_| crate::Error::unreadable_row("skills", id, "a negative id"))
 }
 
 /// Which records to load: all of them, or those with these ids.
@@ -42,7 +42,7 @@ pub enum Selection<'a> {
     Ids(&'a [i32]),
 }
 
-async fn site_positions<C: ConnectionTrait>(db: &C) -> Result<HashMap<i32, Coordinates>, DbErr> {
+async fn site_positions<C: ConnectionTrait>(db: &C) -> crate::Result<HashMap<i32, Coordinates>> {
     site::Entity::find()
         .all(db)
         .await?
@@ -56,7 +56,7 @@ async fn site_positions<C: ConnectionTrait>(db: &C) -> Result<HashMap<i32, Coord
 }
 
 /// Rows of a table whose `column` is one of `ids`, a chunk at a time.
-async fn rows_for<E, C>(db: &C, column: E::Column, ids: &[i32]) -> Result<Vec<E::Model>, DbErr>
+async fn rows_for<E, C>(db: &C, column: E::Column, ids: &[i32]) -> crate::Result<Vec<E::Model>>
 where
     E: EntityTrait,
     C: ConnectionTrait,
@@ -78,7 +78,7 @@ where
 async fn staff_positions<C: ConnectionTrait>(
     db: &C,
     rows: &[staff::Model],
-) -> Result<HashMap<i32, (Coordinates, LocationBasis)>, DbErr> {
+) -> crate::Result<HashMap<i32, (Coordinates, LocationBasis)>> {
     let sites = site_positions(db).await?;
     let postcodes: HashMap<i32, domain::Postcode> = rows
         .iter()
@@ -135,7 +135,7 @@ async fn staff_positions<C: ConnectionTrait>(
 pub async fn staff_profiles<C: ConnectionTrait>(
     db: &C,
     which: Selection<'_>,
-) -> Result<Vec<StaffProfile>, DbErr> {
+) -> crate::Result<Vec<StaffProfile>> {
     let rows = match which {
         Selection::All => staff::Entity::find().all(db).await?,
         Selection::Ids(ids) => rows_for::<staff::Entity, _>(db, staff::Column::Id, ids).await?,
@@ -161,45 +161,32 @@ pub async fn staff_profiles<C: ConnectionTrait>(
         skills_of
             .entry(h.staff_id)
             .or_default()
-            .insert(skill_id(h.skill_id));
+            .insert(skill_id(h.skill_id)?);
     }
     let mut registrations_of: HashMap<i32, Registrations> = HashMap::new();
     for r in registered {
-        if let Some(registration) = Registration::from_code(&r.registration) {
-            registrations_of
-                .entry(r.staff_id)
-                .or_default()
-                .insert(registration);
-        }
+        registrations_of
+            .entry(r.staff_id)
+            .or_default()
+            .insert(r.registration_value()?);
     }
     let positions = staff_positions(db, &rows).await?;
     rows.into_iter()
         .map(|row| {
             let (position, location_basis) = positions[&row.id];
-            let hours = HoursRange::new(
-                Hours::new(row.hours_min).map_err(|e| invalid("staff record", e))?,
-                Hours::new(row.hours_max).map_err(|e| invalid("staff record", e))?,
-            )
-            .map_err(|e| invalid("staff record", e))?;
             Ok(StaffProfile {
                 id: i64::from(row.id),
-                active: domain::CaseStatus::from_code(&row.status)
-                    .is_some_and(|s| s.is_matchable()),
-                band: Band::parse(&row.band).map_err(|e| invalid("staff record", e))?,
-                staff_group: StaffGroup::from_code(&row.staff_group)
-                    .ok_or_else(|| invalid("staff group", &row.staff_group))?,
+                active: row.case_status()?.is_matchable(),
+                band: row.band_value()?,
+                staff_group: row.staff_group_value()?,
                 skills: skills_of.remove(&row.id).unwrap_or_default(),
                 registrations: registrations_of.remove(&row.id).unwrap_or_default(),
                 position,
                 location_basis,
-                max_travel: TravelLimit::new(u32::try_from(row.max_travel_minutes).unwrap_or(0))
-                    .map_err(|e| invalid("staff record", e))?,
-                hours,
+                max_travel: row.max_travel()?,
+                hours: row.hours_range()?,
                 lower_band_consent: row.lower_band_consent,
-                priority_tier: u8::try_from(row.priority_tier)
-                    .ok()
-                    .and_then(|t| PriorityTier::new(t).ok())
-                    .ok_or_else(|| invalid("priority tier", row.priority_tier))?,
+                priority_tier: row.priority_tier_value()?,
                 redeployment_period_ends: row.redeployment_period_ends,
             })
         })
@@ -212,7 +199,7 @@ pub async fn vacancy_profiles<C: ConnectionTrait>(
     db: &C,
     which: Selection<'_>,
     today: NaiveDate,
-) -> Result<Vec<VacancyProfile>, DbErr> {
+) -> crate::Result<Vec<VacancyProfile>> {
     let rows = match which {
         Selection::All => vacancy::Entity::find().all(db).await?,
         Selection::Ids(ids) => rows_for::<vacancy::Entity, _>(db, vacancy::Column::Id, ids).await?,
@@ -233,27 +220,24 @@ pub async fn vacancy_profiles<C: ConnectionTrait>(
         };
         sets.entry(w.vacancy_id)
             .or_default()
-            .insert(skill_id(w.skill_id));
+            .insert(skill_id(w.skill_id)?);
     }
     let sites = site_positions(db).await?;
     rows.into_iter()
         .map(|row| {
             Ok(VacancyProfile {
                 id: i64::from(row.id),
-                open: row.status == domain::VacancyStatus::Open.code() && row.closing_date >= today,
-                band: Band::parse(&row.band).map_err(|e| invalid("vacancy", e))?,
-                staff_group: StaffGroup::from_code(&row.staff_group)
-                    .ok_or_else(|| invalid("staff group", &row.staff_group))?,
+                open: row.vacancy_status()? == domain::VacancyStatus::Open
+                    && row.closing_date >= today,
+                band: row.band_value()?,
+                staff_group: row.staff_group_value()?,
                 essential: essential_of.remove(&row.id).unwrap_or_default(),
                 desirable: desirable_of.remove(&row.id).unwrap_or_default(),
-                registration_required: row
-                    .registration_required
-                    .as_deref()
-                    .and_then(Registration::from_code),
+                registration_required: row.registration_required_value()?,
                 position: *sites
                     .get(&row.site_id)
                     .ok_or_else(|| invalid("site reference", row.site_id))?,
-                hours: Hours::new(row.hours).map_err(|e| invalid("vacancy", e))?,
+                hours: row.hours_value()?,
             })
         })
         .collect()
@@ -274,7 +258,7 @@ pub async fn exclusions<C: ConnectionTrait>(
     db: &C,
     staff_ids: &[i32],
     vacancy_ids: &[i32],
-) -> Result<Exclusions, DbErr> {
+) -> crate::Result<Exclusions> {
     let mut found = Exclusions::new();
     let decided = match_record::Column::Status.is_in(["declined_by_staff", "rejected_by_employer"]);
     for (column, ids) in [

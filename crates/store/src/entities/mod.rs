@@ -17,6 +17,7 @@ pub mod staff;
 pub mod staff_registration;
 pub mod staff_skill;
 pub mod trust;
+pub mod typed;
 pub mod user;
 pub mod vacancy;
 pub mod vacancy_skill;

@@ -110,9 +110,7 @@ impl Store {
             return Err(Error::NotFound("vacancy"));
         }
         let catalogue = self.catalogue();
-        let before = VacancyStatus::from_code(&record.row.status).ok_or_else(|| {
-            Error::unreadable_row("vacancies", record.row.id, "unknown vacancy status")
-        })?;
+        let before = record.row.vacancy_status()?;
         let posted_on = record.row.posted_on;
         let merged = record.to_draft(&catalogue).overlay(patch);
         let valid = merged
