@@ -192,3 +192,88 @@ async fn queued_email_is_written_once_as_an_eml_file_and_a_failed_write_is_retri
     assert!(row.sent_at.is_some());
     app.finish().await;
 }
+
+#[tokio::test]
+async fn invitations_sent_at_once_while_email_is_delivered_all_succeed_and_the_last_one_counts() {
+    let app = TestApp::new().await;
+    let p = people(&app).await;
+    let body = json!({
+        "trust": "RJZ", "staff_number": "10008888", "name": "Kofi Boateng", "email": "kofi.boateng@nhs.net",
+        "band": "3", "staff_group": "Estates and Ancillary", "job_title": "Porter",
+        "base_site": site_of(&app, "RJZ").await,
+        "redeployment_period_ends": "2099-01-01", "continuous_service_start": "2014-05-01"
+    });
+    let id = app
+        .call(Method::POST, "/api/v1/staff", Some(&p.hr_kings), Some(body))
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let invite = format!("/api/v1/staff/{id}/invite");
+    // Eight invitations at once, while the delivery loop writes to the outbox beside them:
+    // each waits its turn for the write lock instead of failing.
+    let folder = tempfile::tempdir().unwrap();
+    let mailer =
+        notifier::FileMailer::new(folder.path(), "Redeploy London <no-reply@redeploy.example>")
+            .unwrap();
+    let invites = (0..8).map(|_| app.call(Method::POST, &invite, Some(&p.hr_kings), None));
+    let deliveries = (0..8).map(|_| store::outbox::deliver_due(&app.db, &mailer, 10));
+    let (replies, delivered) =
+        tokio::join!(futures_join_all(invites), futures_join_all(deliveries));
+    for reply in &replies {
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    }
+    for pass in delivered {
+        pass.unwrap();
+    }
+    // One account, and only the newest invitation still opens.
+    let accounts = store::entities::user::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        accounts
+            .iter()
+            .filter(|u| u.email == "kofi.boateng@nhs.net")
+            .count(),
+        1
+    );
+    let open = store::entities::invitation::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.used_at.is_none())
+        .count();
+    assert_eq!(open, 1);
+    app.finish().await;
+}
+
+/// Runs every future at once on this task and returns their outputs in order.
+async fn futures_join_all<F: std::future::Future>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<F::Output> {
+    let mut pending: Vec<std::pin::Pin<Box<F>>> = futures.map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = pending.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut waiting = false;
+        for (future, output) in pending.iter_mut().zip(outputs.iter_mut()) {
+            if output.is_none() {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(value) => *output = Some(value),
+                    std::task::Poll::Pending => waiting = true,
+                }
+            }
+        }
+        if waiting {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    outputs
+        .into_iter()
+        .map(|o| o.expect("every future finished"))
+        .collect()
+}

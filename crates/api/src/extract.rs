@@ -74,12 +74,14 @@ where
 
 /// `?page=&per_page=` as every list takes it.
 #[derive(Debug, Clone, Copy, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct PageQuery {
     /// The page, from 1 (default 1).
-    #[param(minimum = 1, maximum = 2147483647)]
+    #[param(minimum = 1, maximum = 2147483647, nullable = false)]
     pub page: Option<u64>,
     /// Rows a page, from 1 to 500 (default 50).
-    #[param(minimum = 1, maximum = 500)]
+    #[param(minimum = 1, maximum = 500, nullable = false)]
     pub per_page: Option<u64>,
 }
 

@@ -7,7 +7,10 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::SqliteJournalMode;
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DbErr, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
+};
 
 /// Opens a pool on `url`. For a SQLite file, the folder it lives in is created first.
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
@@ -29,16 +32,28 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         .sqlx_logging(false)
         // Set on every connection the pool opens, not just the first. WAL lets readers carry
         // on while a writer commits; the busy timeout makes a second writer wait its turn
-        // instead of failing at once; a 64 MiB page cache (SQLite's default is 2 MiB) keeps
+        // instead of failing (up to 30 s, longer than any write here takes); a 64 MiB page cache (SQLite's default is 2 MiB) keeps
         // the matches table's indexes in memory while many matches are written at once.
         .map_sqlx_sqlite_opts(|sqlite| {
             sqlite
                 .journal_mode(SqliteJournalMode::Wal)
-                .busy_timeout(Duration::from_secs(5))
+                .busy_timeout(Duration::from_secs(30))
                 .foreign_keys(true)
                 .pragma("cache_size", "-65536")
         });
     Database::connect(options).await
+}
+
+/// Begins a transaction that will write. On SQLite it takes the write lock as it begins
+/// (`BEGIN IMMEDIATE`), so that a write that meets another waits its turn (the busy timeout)
+/// instead of failing with "database is locked" when it first writes after reading; readers
+/// carry on meanwhile (WAL). PostgreSQL ignores the mode.
+pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
 }
 
 /// The file path inside a `sqlite://` URL, without its query string.

@@ -11,7 +11,7 @@ pub use demo::{DemoDataSet, DemoSpec};
 use domain::NormalisedSkill;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, TransactionTrait,
+    PaginatorTrait, QueryFilter,
 };
 
 use crate::entities::{
@@ -81,7 +81,7 @@ pub async fn load_demo(
     data: &DemoDataSet,
     progress: &dyn LoadProgress,
 ) -> Result<Vec<DemoAccount>, DemoLoadError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (staff_count, vacancy_count) = case_counts(&txn).await?;
     if staff_count > 0 || vacancy_count > 0 {
         return Err(DemoLoadError::NotEmpty {

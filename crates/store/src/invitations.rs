@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use domain::Role;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    TransactionTrait,
+    QuerySelect,
 };
 
 use crate::Store;
@@ -54,7 +54,14 @@ impl Store {
             .map(|t| t.name.clone())
             .unwrap_or_default();
         let now = Utc::now();
-        let txn = self.db().begin().await?;
+        let txn = crate::db::begin_write(self.db()).await?;
+        // Invitations to one person are made one at a time: the second waits for the first
+        // and then finds the account it made (SQLite's write lock already does this).
+        crate::entities::staff::Entity::find_by_id(staff_id)
+            .lock_exclusive()
+            .one(&txn)
+            .await?
+            .ok_or(Error::NotFound("staff record"))?;
         let existing = user::Entity::find()
             .filter(user::Column::Email.eq(email.as_str()))
             .one(&txn)
@@ -185,7 +192,7 @@ impl Store {
         check_password(password).map_err(|e| Error::Invalid(vec![e]))?;
         let hash = hash_password_off_thread(password).await?;
         let now = Utc::now();
-        let txn = self.db().begin().await?;
+        let txn = crate::db::begin_write(self.db()).await?;
         let used = invitation::Entity::update_many()
             .col_expr(
                 invitation::Column::UsedAt,

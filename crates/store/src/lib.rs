@@ -20,7 +20,7 @@ pub mod entities;
 pub mod error;
 pub mod import;
 pub mod invitations;
-mod lenient;
+pub mod lenient;
 pub mod match_sync;
 pub mod matches;
 pub mod matching;

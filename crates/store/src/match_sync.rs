@@ -23,7 +23,7 @@ use matcher::{Match, MatchPolicy, Matcher, RankContext, StaffProfile, VacancyPro
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, TransactionTrait,
+    EntityTrait, QueryFilter,
 };
 use serde::{Deserialize, Serialize};
 use tokio::sync::{Mutex as AsyncMutex, MutexGuard};
@@ -295,7 +295,7 @@ pub async fn rematch_all(
     policy: &MatchPolicy,
     today: NaiveDate,
 ) -> crate::Result<usize> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let version = next_version(&txn).await?;
     log_changes(&txn, version, EVERYTHING, &[0]).await?;
     record_policy(&txn, policy).await?;

@@ -5,7 +5,7 @@
 use std::io::Read;
 
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, TransactionTrait};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr};
 
 use crate::entities::postcode_location;
 use crate::store_support::insert_chunked;
@@ -60,7 +60,7 @@ pub async fn import_postcodes(
         std::collections::HashMap::with_capacity(BATCH);
     let mut read = 0u64;
     // One transaction: an import that stops half-way leaves the positions as they were.
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let upsert = OnConflict::column(postcode_location::Column::Postcode)
         .update_columns([
             postcode_location::Column::Precision,

@@ -9,9 +9,7 @@ use std::collections::HashMap;
 use chrono::Utc;
 use domain::{ReferenceData, fold};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait};
 
 use crate::entities::{postcode_location, site, skill, skill_synonym, trust};
 use crate::store_support::insert_chunked;
@@ -30,7 +28,7 @@ pub async fn load_reference_data(
     db: &DatabaseConnection,
     data: &ReferenceData,
 ) -> Result<ReferenceCounts, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let now = Utc::now();
 
     let trusts: Vec<trust::ActiveModel> = data

@@ -18,14 +18,35 @@ use crate::extract::ApiQuery;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ImportQuery {
-    /// Check the file and report, writing nothing.
-    #[serde(default)]
-    pub dry_run: bool,
+    /// Check the file and report, writing nothing (default false).
+    #[param(nullable = false)]
+    pub dry_run: Option<bool>,
     /// The trust (ODS code) of rows without a Trust column; trust HR default to their own.
+    #[param(nullable = false)]
     pub trust: Option<String>,
 }
+
+/// The uploaded file as the document describes it: the bytes of a CSV (UTF-8) or XLSX file,
+/// never empty (a file needs at least a header row and one row).
+#[derive(Debug)]
+pub struct UploadFile;
+
+impl utoipa::PartialSchema for UploadFile {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .min_length(Some(1))
+            .description(Some(
+                "A CSV (UTF-8) or XLSX file: a header row naming the columns, then one row a record",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for UploadFile {}
 
 /// Reads the whole body, refusing it as soon as it passes `limit` bytes.
 async fn read_body(body: Body, limit: usize) -> AppResult<Vec<u8>> {
@@ -59,13 +80,20 @@ async fn upload<U: Upload>(
     let bytes = read_body(body, state.store.settings().uploads.max_bytes).await?;
     let report = state
         .store
-        .upload::<U>(actor, &bytes, query.dry_run, query.trust, what)
+        .upload::<U>(
+            actor,
+            &bytes,
+            query.dry_run.unwrap_or(false),
+            query.trust,
+            what,
+        )
         .await?;
     Ok(answer(report))
 }
 
 #[utoipa::path(post, path = "/api/v1/vacancies/import", tag = "uploads", security(("bearer" = [])), params(ImportQuery),
-    request_body(content = String, description = "A CSV (UTF-8) or XLSX file with a header row and at least one row", content_type = "text/csv"),
+    request_body(description = "A CSV (UTF-8) or XLSX file with a header row and at least one row",
+        content((UploadFile = "text/csv"), (UploadFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
     responses((status = 200, description = "Every row was good: what was (or would be) done", body = ImportReport),
         (status = 422, description = "The file could not be read (problem+json), or every row's problems, with nothing written (the report)",
             content((ImportReport = "application/json"), (crate::error::Problem = "application/problem+json"))),
@@ -81,7 +109,8 @@ pub async fn import_vacancies(
 }
 
 #[utoipa::path(post, path = "/api/v1/staff/import", tag = "uploads", security(("bearer" = [])), params(ImportQuery),
-    request_body(content = String, description = "A CSV (UTF-8) or XLSX file with a header row and at least one row", content_type = "text/csv"),
+    request_body(description = "A CSV (UTF-8) or XLSX file with a header row and at least one row",
+        content((UploadFile = "text/csv"), (UploadFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
     responses((status = 200, description = "Every row was good: what was (or would be) done", body = ImportReport),
         (status = 422, description = "The file could not be read (problem+json), or every row's problems, with nothing written (the report)",
             content((ImportReport = "application/json"), (crate::error::Problem = "application/problem+json"))),

@@ -12,17 +12,20 @@ use crate::extract::{ApiJson, ApiQuery};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SkillListQuery {
     /// Only this category: clinical, administrative, estates, digital, management, ksf_core, custom.
+    #[param(nullable = false)]
     pub category: Option<String>,
     /// Only skills whose name contains this text.
+    #[param(nullable = false)]
     pub q: Option<String>,
     /// The page, from 1 (default 1).
-    #[param(minimum = 1, maximum = 2147483647)]
+    #[param(minimum = 1, maximum = 2147483647, nullable = false)]
     pub page: Option<u64>,
     /// Rows a page, from 1 to 500 (default 50).
-    #[param(minimum = 1, maximum = 500)]
+    #[param(minimum = 1, maximum = 500, nullable = false)]
     pub per_page: Option<u64>,
 }
 #[utoipa::path(get, path = "/api/v1/skills", tag = "reference", security(("bearer" = [])), params(SkillListQuery),

@@ -160,19 +160,23 @@ pub async fn update_staff(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct StaffListQuery {
     /// Only this trust's (ODS code).
+    #[param(nullable = false)]
     pub trust: Option<String>,
     /// Only cases with this status.
+    #[param(nullable = false)]
     pub status: Option<String>,
     /// Only this band.
+    #[param(nullable = false)]
     pub band: Option<String>,
     /// The page, from 1 (default 1).
-    #[param(minimum = 1, maximum = 2147483647)]
+    #[param(minimum = 1, maximum = 2147483647, nullable = false)]
     pub page: Option<u64>,
     /// Rows a page, from 1 to 500 (default 50).
-    #[param(minimum = 1, maximum = 500)]
+    #[param(minimum = 1, maximum = 500, nullable = false)]
     pub per_page: Option<u64>,
 }
 

@@ -22,6 +22,7 @@ pub struct NewToken {
     /// What the token is for, e.g. "ESR nightly export".
     pub name: String,
     /// Days until it stops working (default 365, at most 730).
+    #[serde(default, deserialize_with = "store::lenient::integer")]
     pub expires_in_days: Option<i64>,
 }
 

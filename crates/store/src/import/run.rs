@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::future::Future;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
 use super::table::{ColumnSpec, Columns, RowError, Table};
 use super::{ImportOptions, ImportReport};
@@ -158,7 +158,7 @@ pub async fn run<U: Upload>(
         return Ok(report);
     }
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let now = Utc::now();
     let created_ids = U::insert_many(&txn, &new, now).await?;
     for (record, valid) in &changed {

@@ -63,12 +63,15 @@ pub struct StaffDraft {
     pub job_title: Option<String>,
     pub skills: Option<Vec<String>>,
     pub registrations: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "lenient::integer")]
     pub base_site: Option<i64>,
     pub home_postcode: Option<String>,
+    #[serde(default, deserialize_with = "lenient::integer")]
     pub max_travel_minutes: Option<i64>,
     pub hours_min: Option<f64>,
     pub hours_max: Option<f64>,
     pub lower_band_consent: Option<bool>,
+    #[serde(default, deserialize_with = "lenient::integer")]
     pub priority_tier: Option<i64>,
     pub redeployment_period_ends: Option<String>,
     pub salary: Option<f64>,

@@ -3,7 +3,6 @@
 //! it arrives, and writes, audits and re-ranks in one transaction.
 
 use domain::{Band, CaseStatus, Role};
-use sea_orm::TransactionTrait;
 
 use crate::Store;
 use crate::audit;
@@ -60,7 +59,7 @@ impl Store {
                 actor.trust.clone().unwrap_or_default()
             )));
         }
-        let txn = self.db().begin().await?;
+        let txn = crate::db::begin_write(self.db()).await?;
         if let Some(existing) =
             records::find_by_number(&txn, valid.trust_id, &valid.staff.staff_number).await?
         {
@@ -129,7 +128,7 @@ impl Store {
                 "you cannot move a record to another trust",
             )]));
         }
-        let txn = self.db().begin().await?;
+        let txn = crate::db::begin_write(self.db()).await?;
         records::update(&txn, record.row, &valid, chrono::Utc::now()).await?;
         let by = actor.audit();
         let written = Written {

@@ -21,6 +21,7 @@ pub struct VacancyDraft {
     #[serde(default, deserialize_with = "lenient::text")]
     pub band: Option<String>,
     pub staff_group: Option<String>,
+    #[serde(default, deserialize_with = "lenient::integer")]
     pub site: Option<i64>,
     pub hours: Option<f64>,
     pub closing_date: Option<String>,

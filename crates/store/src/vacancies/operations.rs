@@ -3,7 +3,6 @@
 //! arrives, and writes, audits and re-ranks in one transaction.
 
 use domain::{Role, VacancyStatus};
-use sea_orm::TransactionTrait;
 
 use crate::Store;
 use crate::authz::{Actor, VacancyScope};
@@ -67,7 +66,7 @@ impl Store {
                 actor.trust.clone().unwrap_or_default()
             )));
         }
-        let txn = self.db().begin().await?;
+        let txn = crate::db::begin_write(self.db()).await?;
         if let Some(existing) =
             records::find_by_reference(&txn, valid.trust_id, &valid.vacancy.reference).await?
         {
@@ -127,7 +126,7 @@ impl Store {
                 "you cannot move a vacancy to another trust",
             )]));
         }
-        let txn = self.db().begin().await?;
+        let txn = crate::db::begin_write(self.db()).await?;
         records::update(&txn, record.row, &valid, chrono::Utc::now()).await?;
         let by = actor.audit();
         let written = Written {
