@@ -542,3 +542,44 @@ async fn a_staff_member_sets_their_own_preferences_but_not_what_hr_keeps() {
     let _ = p.admin;
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_stored_record_the_service_cannot_read_is_an_error_never_shown_as_something_else() {
+    let app = TestApp::new().await;
+    let p = people(&app).await;
+    let body = registration(&app, "RJZ", "10004444", json!({})).await;
+    let id = register(&app, &p.hr_kings, body).await;
+    // Something other than the service wrote a case status the service does not know.
+    staff::Entity::update_many()
+        .col_expr(
+            staff::Column::Status,
+            sea_orm::sea_query::Expr::value("archived"),
+        )
+        .filter(staff::Column::Id.eq(id as i32))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let path = format!("/api/v1/staff/{id}");
+    let read = app.call(Method::GET, &path, Some(&p.hr_kings), None).await;
+    let detail = problem(&read, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(detail.contains("Nothing you entered was lost"), "{detail}");
+    assert!(!read.body.to_string().contains("archived"));
+    // Nor is it changed as if it were an active case.
+    let change = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&p.hr_kings),
+            Some(json!({"max_travel_minutes": 50})),
+        )
+        .await;
+    problem(&change, StatusCode::INTERNAL_SERVER_ERROR);
+    let stored = staff::Entity::find_by_id(id as i32)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.status, "archived");
+    assert_ne!(stored.max_travel_minutes, 50);
+    app.finish().await;
+}

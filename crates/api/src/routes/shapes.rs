@@ -4,7 +4,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use store::entities::skill;
+use domain::{NormalisedSkill, SkillMatchKind};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SkillResponse {
@@ -18,18 +18,18 @@ pub struct SkillResponse {
     pub confidence: f64,
 }
 
-impl SkillResponse {
-    pub fn new(
-        entered: String,
-        match_kind: String,
-        confidence: f64,
-        skill: skill::Model,
-    ) -> SkillResponse {
+impl From<&NormalisedSkill> for SkillResponse {
+    fn from(skill: &NormalisedSkill) -> SkillResponse {
         SkillResponse {
-            entered,
-            skill: skill.name,
-            match_kind,
-            confidence,
+            entered: skill.entered.clone(),
+            skill: skill.skill.clone(),
+            match_kind: match skill.kind {
+                SkillMatchKind::Exact => "exact",
+                SkillMatchKind::Similar => "similar",
+                SkillMatchKind::Custom => "custom",
+            }
+            .to_owned(),
+            confidence: skill.confidence,
         }
     }
 }

@@ -4,11 +4,10 @@ use axum::extract::State;
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use store::Catalogue;
 use store::matches::SiteRef;
 use store::staff::draft::StaffDraft;
 use store::staff::operations::StaffListFilter;
-use store::staff::records::StaffRecord;
+use store::{Catalogue, StaffRecord};
 
 use crate::auth::Actor;
 use crate::error::AppResult;
@@ -62,54 +61,52 @@ pub struct StaffSummary {
 }
 
 fn respond(record: StaffRecord, catalogue: &Catalogue) -> StaffResponse {
-    let r = record.row;
+    let s = record.staff;
     StaffResponse {
-        id: r.id,
-        trust: catalogue.trust_code(r.trust_id),
-        staff_number: r.staff_number,
-        name: r.name,
-        email: r.email,
-        band: r.band,
-        staff_group: r.staff_group,
-        job_title: r.job_title,
-        skills: record
-            .skills
-            .into_iter()
-            .map(|(held, skill)| {
-                SkillResponse::new(held.entered, held.match_kind, held.confidence, skill)
-            })
+        id: record.id,
+        trust: s.trust.as_str().to_owned(),
+        staff_number: s.staff_number,
+        name: s.name,
+        email: s.email.as_str().to_owned(),
+        band: s.band.code().to_owned(),
+        staff_group: s.staff_group.code().to_owned(),
+        job_title: s.job_title,
+        skills: s.skills.iter().map(SkillResponse::from).collect(),
+        registrations: s
+            .registrations
+            .iter()
+            .map(|r| r.code().to_owned())
             .collect(),
-        registrations: record.registrations,
-        base_site: SiteRef::new(catalogue, r.base_site_id),
-        home_postcode: r.home_postcode,
-        max_travel_minutes: r.max_travel_minutes,
-        hours_min: r.hours_min,
-        hours_max: r.hours_max,
-        lower_band_consent: r.lower_band_consent,
-        priority_tier: r.priority_tier,
-        redeployment_period_ends: r.redeployment_period_ends,
-        salary: r.salary_pence.map(|p| p as f64 / 100.0),
-        wte: r.wte,
-        continuous_service_start: r.continuous_service_start,
-        date_of_birth: r.date_of_birth,
-        status: r.status,
-        created_at: r.created_at,
-        updated_at: r.updated_at,
+        base_site: SiteRef::new(catalogue, record.base_site_id),
+        home_postcode: s.home_postcode.map(|p| p.as_str().to_owned()),
+        max_travel_minutes: s.max_travel.minutes() as i32,
+        hours_min: s.hours.min().get(),
+        hours_max: s.hours.max().get(),
+        lower_band_consent: s.lower_band_consent,
+        priority_tier: i16::from(s.priority_tier.number()),
+        redeployment_period_ends: s.redeployment_period_ends,
+        salary: s.salary.map(|m| m.pence() as f64 / 100.0),
+        wte: s.wte.get(),
+        continuous_service_start: s.continuous_service_start,
+        date_of_birth: s.date_of_birth,
+        status: s.status.code().to_owned(),
+        created_at: record.created_at,
+        updated_at: record.updated_at,
     }
 }
 
-fn summary(record: StaffRecord, catalogue: &Catalogue) -> StaffSummary {
-    let row = record.row;
+fn summary(record: StaffRecord) -> StaffSummary {
+    let s = record.staff;
     StaffSummary {
-        id: row.id,
-        trust: catalogue.trust_code(row.trust_id),
-        staff_number: row.staff_number,
-        name: row.name,
-        band: row.band,
-        staff_group: row.staff_group,
-        job_title: row.job_title,
-        status: row.status,
-        redeployment_period_ends: row.redeployment_period_ends,
+        id: record.id,
+        trust: s.trust.as_str().to_owned(),
+        staff_number: s.staff_number,
+        name: s.name,
+        band: s.band.code().to_owned(),
+        staff_group: s.staff_group.code().to_owned(),
+        job_title: s.job_title,
+        status: s.status.code().to_owned(),
+        redeployment_period_ends: s.redeployment_period_ends,
     }
 }
 
@@ -123,7 +120,7 @@ pub async fn create_staff(
     ApiJson(draft): ApiJson<StaffDraft>,
 ) -> AppResult<Response> {
     let record = state.store.register_staff(&actor, &draft).await?;
-    let id = record.row.id;
+    let id = record.id;
     Ok(created(
         format!("/api/v1/staff/{id}"),
         respond(record, &state.store.catalogue()),
@@ -196,6 +193,5 @@ pub async fn list_staff(
         band: query.band,
     };
     let found = state.store.list_staff(&actor, &filter, page).await?;
-    let catalogue = state.store.catalogue();
-    Ok(axum::Json(found.map(|record| summary(record, &catalogue))))
+    Ok(axum::Json(found.map(summary)))
 }

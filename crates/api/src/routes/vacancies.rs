@@ -7,8 +7,7 @@ use serde::{Deserialize, Serialize};
 use store::matches::SiteRef;
 use store::vacancies::draft::VacancyDraft;
 use store::vacancies::operations::VacancyListFilter;
-use store::vacancies::records::VacancyRecord;
-use store::{Paged, Store};
+use store::{Paged, Store, VacancyRecord};
 
 use crate::auth::Actor;
 use crate::error::AppResult;
@@ -56,52 +55,42 @@ pub struct VacancySummary {
 
 fn respond(store: &Store, record: VacancyRecord) -> VacancyResponse {
     let catalogue = store.catalogue();
-    let r = record.row;
-    let (mut essential, mut desirable) = (Vec::new(), Vec::new());
-    for (wanted, skill) in record.skills {
-        let shaped =
-            SkillResponse::new(wanted.entered, wanted.match_kind, wanted.confidence, skill);
-        if wanted.essential {
-            essential.push(shaped);
-        } else {
-            desirable.push(shaped);
-        }
-    }
+    let v = record.vacancy;
     VacancyResponse {
-        id: r.id,
-        trust: catalogue.trust_code(r.trust_id),
-        reference: r.reference,
-        title: r.title,
-        band: r.band,
-        staff_group: r.staff_group,
-        site: SiteRef::new(&catalogue, r.site_id),
-        hours: r.hours,
-        closing_date: r.closing_date,
-        essential_skills: essential,
-        desirable_skills: desirable,
-        registration_required: r.registration_required,
-        contact_email: r.contact_email,
-        status: r.status,
-        ring_fence_ends: store.ring_fence_ends(r.posted_on),
-        posted_on: r.posted_on,
-        created_at: r.created_at,
-        updated_at: r.updated_at,
+        id: record.id,
+        trust: v.trust.as_str().to_owned(),
+        reference: v.reference,
+        title: v.title,
+        band: v.band.code().to_owned(),
+        staff_group: v.staff_group.code().to_owned(),
+        site: SiteRef::new(&catalogue, record.site_id),
+        hours: v.hours.get(),
+        closing_date: v.closing_date,
+        essential_skills: v.essential_skills.iter().map(SkillResponse::from).collect(),
+        desirable_skills: v.desirable_skills.iter().map(SkillResponse::from).collect(),
+        registration_required: v.registration_required.map(|r| r.code().to_owned()),
+        contact_email: v.contact_email.as_str().to_owned(),
+        status: v.status.code().to_owned(),
+        ring_fence_ends: store.ring_fence_ends(v.posted_on),
+        posted_on: v.posted_on,
+        created_at: record.created_at,
+        updated_at: record.updated_at,
     }
 }
 
 fn summary(record: VacancyRecord, catalogue: &store::Catalogue) -> VacancySummary {
-    let row = record.row;
+    let v = record.vacancy;
     VacancySummary {
-        id: row.id,
-        trust: catalogue.trust_code(row.trust_id),
-        site: SiteRef::new(catalogue, row.site_id),
-        reference: row.reference,
-        title: row.title,
-        band: row.band,
-        staff_group: row.staff_group,
-        hours: row.hours,
-        closing_date: row.closing_date,
-        status: row.status,
+        id: record.id,
+        trust: v.trust.as_str().to_owned(),
+        site: SiteRef::new(catalogue, record.site_id),
+        reference: v.reference,
+        title: v.title,
+        band: v.band.code().to_owned(),
+        staff_group: v.staff_group.code().to_owned(),
+        hours: v.hours.get(),
+        closing_date: v.closing_date,
+        status: v.status.code().to_owned(),
     }
 }
 
@@ -115,7 +104,7 @@ pub async fn create_vacancy(
     ApiJson(draft): ApiJson<VacancyDraft>,
 ) -> AppResult<Response> {
     let record = state.store.register_vacancy(&actor, &draft).await?;
-    let id = record.row.id;
+    let id = record.id;
     Ok(created(
         format!("/api/v1/vacancies/{id}"),
         respond(&state.store, record),

@@ -157,3 +157,206 @@ impl user::Model {
         )
     }
 }
+
+/// A stored staff record as the domain sees it, with the ids it refers to.
+#[derive(Debug, Clone)]
+pub struct StaffRecord {
+    pub id: i32,
+    pub trust_id: i32,
+    pub base_site_id: i32,
+    pub staff: domain::AtRiskStaff,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A stored vacancy as the domain sees it, with the ids it refers to.
+#[derive(Debug, Clone)]
+pub struct VacancyRecord {
+    pub id: i32,
+    pub trust_id: i32,
+    pub site_id: i32,
+    pub vacancy: domain::Vacancy,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A held or wanted skill as stored: what was typed, how it was recognised, and the skill.
+fn normalised(
+    table: &'static str,
+    owner: i32,
+    entered: &str,
+    match_kind: &str,
+    confidence: f64,
+    skill: &super::skill::Model,
+) -> Result<domain::NormalisedSkill> {
+    let kind = match match_kind {
+        "exact" => domain::SkillMatchKind::Exact,
+        "similar" => domain::SkillMatchKind::Similar,
+        "custom" => domain::SkillMatchKind::Custom,
+        other => {
+            return Err(Error::unreadable_row(
+                table,
+                owner,
+                format!("match_kind \"{other}\" is not one"),
+            ));
+        }
+    };
+    Ok(domain::NormalisedSkill {
+        entered: entered.to_owned(),
+        skill: skill.name.clone(),
+        kind,
+        confidence,
+    })
+}
+
+fn trust_code(
+    table: &'static str,
+    id: i32,
+    trust_id: i32,
+    catalogue: &crate::Catalogue,
+) -> Result<domain::OdsCode> {
+    let code = catalogue
+        .trust(trust_id)
+        .map(|t| t.ods_code.clone())
+        .ok_or_else(|| {
+            Error::unreadable_row(table, id, format!("trust {trust_id} is not stored"))
+        })?;
+    parsed(table, id, "trust", domain::OdsCode::parse(&code))
+}
+
+fn site_code(
+    table: &'static str,
+    id: i32,
+    site_id: i32,
+    catalogue: &crate::Catalogue,
+) -> Result<String> {
+    catalogue
+        .site(site_id)
+        .map(|s| s.site_code.clone())
+        .ok_or_else(|| Error::unreadable_row(table, id, format!("site {site_id} is not stored")))
+}
+
+impl crate::staff::records::StoredStaff {
+    /// The stored record as a domain value; a column the domain does not accept is an error
+    /// naming the row.
+    pub fn to_record(&self, catalogue: &crate::Catalogue) -> Result<StaffRecord> {
+        let r = &self.row;
+        let table = "staff";
+        let skills = self
+            .skills
+            .iter()
+            .map(|(held, skill)| {
+                normalised(
+                    "staff_skills",
+                    r.id,
+                    &held.entered,
+                    &held.match_kind,
+                    held.confidence,
+                    skill,
+                )
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let registrations = self
+            .registrations
+            .iter()
+            .map(|code| {
+                coded(
+                    table,
+                    r.id,
+                    "registration",
+                    code,
+                    Registration::from_code(code),
+                )
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let staff = domain::AtRiskStaff {
+            trust: trust_code(table, r.id, r.trust_id, catalogue)?,
+            staff_number: r.staff_number.clone(),
+            name: r.name.clone(),
+            email: parsed(table, r.id, "email", domain::EmailAddress::parse(&r.email))?,
+            band: r.band_value()?,
+            staff_group: r.staff_group_value()?,
+            job_title: r.job_title.clone(),
+            skills,
+            registrations,
+            base_site: site_code(table, r.id, r.base_site_id, catalogue)?,
+            home_postcode: r
+                .home_postcode
+                .as_deref()
+                .map(|p| parsed(table, r.id, "home_postcode", domain::Postcode::parse(p)))
+                .transpose()?,
+            max_travel: r.max_travel()?,
+            hours: r.hours_range()?,
+            lower_band_consent: r.lower_band_consent,
+            priority_tier: r.priority_tier_value()?,
+            redeployment_period_ends: r.redeployment_period_ends,
+            salary: r.salary_pence.map(domain::Money::from_pence),
+            wte: parsed(table, r.id, "wte", domain::Wte::new(r.wte))?,
+            continuous_service_start: r.continuous_service_start,
+            date_of_birth: r.date_of_birth,
+            status: r.case_status()?,
+        };
+        Ok(StaffRecord {
+            id: r.id,
+            trust_id: r.trust_id,
+            base_site_id: r.base_site_id,
+            staff,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+impl crate::vacancies::records::StoredVacancy {
+    /// The stored vacancy as a domain value; a column the domain does not accept is an error
+    /// naming the row.
+    pub fn to_record(&self, catalogue: &crate::Catalogue) -> Result<VacancyRecord> {
+        let r = &self.row;
+        let table = "vacancies";
+        let (mut essential, mut desirable) = (Vec::new(), Vec::new());
+        for (wanted, skill) in &self.skills {
+            let skill = normalised(
+                "vacancy_skills",
+                r.id,
+                &wanted.entered,
+                &wanted.match_kind,
+                wanted.confidence,
+                skill,
+            )?;
+            if wanted.essential {
+                essential.push(skill);
+            } else {
+                desirable.push(skill);
+            }
+        }
+        let vacancy = domain::Vacancy {
+            trust: trust_code(table, r.id, r.trust_id, catalogue)?,
+            reference: r.reference.clone(),
+            title: r.title.clone(),
+            band: r.band_value()?,
+            staff_group: r.staff_group_value()?,
+            site: site_code(table, r.id, r.site_id, catalogue)?,
+            hours: r.hours_value()?,
+            closing_date: r.closing_date,
+            essential_skills: essential,
+            desirable_skills: desirable,
+            registration_required: r.registration_required_value()?,
+            contact_email: parsed(
+                table,
+                r.id,
+                "contact_email",
+                domain::EmailAddress::parse(&r.contact_email),
+            )?,
+            status: r.vacancy_status()?,
+            posted_on: r.posted_on,
+        };
+        Ok(VacancyRecord {
+            id: r.id,
+            trust_id: r.trust_id,
+            site_id: r.site_id,
+            vacancy,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}

@@ -11,7 +11,7 @@ use super::table::{ColumnSpec, Columns, RowError, split_list};
 use super::{ImportOptions, merge_errors, number, site_cell, yes_no};
 use crate::entities::staff;
 use crate::staff::draft::{CheckContext, StaffDraft, ValidStaff};
-use crate::staff::records::{self, StaffRecord};
+use crate::staff::records::{self, StoredStaff};
 
 const COLUMNS: &[ColumnSpec] = &[
     ColumnSpec {
@@ -164,7 +164,7 @@ fn same_staff(a: &ValidStaff, b: &ValidStaff) -> bool {
 
 impl Upload for Staff {
     type Valid = ValidStaff;
-    type Stored = StaffRecord;
+    type Stored = StoredStaff;
     const ENTITY: &'static str = "staff";
     const COLUMNS: &'static [ColumnSpec] = COLUMNS;
     const EXAMPLE_HEADER: &'static str = "Staff number, Name, Email, Band, Staff group, Job title, Skills, Base site, Redeployment period ends, Continuous service start";
@@ -173,7 +173,7 @@ impl Upload for Staff {
     async fn load_stored(
         db: &DatabaseConnection,
         keys: Vec<String>,
-    ) -> Result<HashMap<(i32, String), StaffRecord>, DbErr> {
+    ) -> Result<HashMap<(i32, String), StoredStaff>, DbErr> {
         let mut rows = Vec::new();
         for chunk in keys.chunks(1000) {
             rows.extend(
@@ -196,7 +196,7 @@ impl Upload for Staff {
         columns: &Columns,
         context: &CheckContext<'_>,
         options: &ImportOptions,
-        stored: &HashMap<(i32, String), StaffRecord>,
+        stored: &HashMap<(i32, String), StoredStaff>,
     ) -> Result<ValidStaff, Vec<RowError>> {
         let mut errors = Vec::new();
         let trust = columns
@@ -284,7 +284,7 @@ impl Upload for Staff {
         (valid.trust_id, valid.staff.staff_number.clone())
     }
 
-    fn unchanged(stored: &StaffRecord, valid: &ValidStaff, context: &CheckContext<'_>) -> bool {
+    fn unchanged(stored: &StoredStaff, valid: &ValidStaff, context: &CheckContext<'_>) -> bool {
         stored
             .to_draft(context.catalogue)
             .check(context)
@@ -295,7 +295,7 @@ impl Upload for Staff {
         crate::match_sync::Changes::staff(ids)
     }
 
-    fn stored_id(stored: &StaffRecord) -> i32 {
+    fn stored_id(stored: &StoredStaff) -> i32 {
         stored.row.id
     }
 
@@ -309,7 +309,7 @@ impl Upload for Staff {
 
     async fn update<C: ConnectionTrait>(
         db: &C,
-        stored: &StaffRecord,
+        stored: &StoredStaff,
         valid: &ValidStaff,
         now: DateTime<Utc>,
     ) -> Result<(), DbErr> {

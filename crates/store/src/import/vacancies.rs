@@ -13,7 +13,7 @@ use super::{merge_errors, number, site_cell};
 use crate::entities::vacancy;
 use crate::staff::draft::CheckContext;
 use crate::vacancies::draft::{VacancyDraft, ValidVacancy};
-use crate::vacancies::records::{self, VacancyRecord};
+use crate::vacancies::records::{self, StoredVacancy};
 
 /// The columns of a vacancy upload and the names they go by (NHS Jobs and Trac exports, and
 /// the way people head their own spreadsheets).
@@ -112,7 +112,7 @@ fn same_vacancy(a: &ValidVacancy, b: &ValidVacancy) -> bool {
 
 impl Upload for Vacancies {
     type Valid = ValidVacancy;
-    type Stored = VacancyRecord;
+    type Stored = StoredVacancy;
     const ENTITY: &'static str = "vacancy";
     const COLUMNS: &'static [ColumnSpec] = COLUMNS;
     const EXAMPLE_HEADER: &'static str = "Job reference, Job title, Band, Staff group, Site, Hours, Closing date, Essential skills, Desirable skills, Registration required, Contact email";
@@ -121,7 +121,7 @@ impl Upload for Vacancies {
     async fn load_stored(
         db: &DatabaseConnection,
         keys: Vec<String>,
-    ) -> Result<HashMap<(i32, String), VacancyRecord>, DbErr> {
+    ) -> Result<HashMap<(i32, String), StoredVacancy>, DbErr> {
         let mut rows = Vec::new();
         for chunk in keys.chunks(1000) {
             rows.extend(
@@ -144,7 +144,7 @@ impl Upload for Vacancies {
         columns: &Columns,
         context: &CheckContext<'_>,
         options: &ImportOptions,
-        stored: &HashMap<(i32, String), VacancyRecord>,
+        stored: &HashMap<(i32, String), StoredVacancy>,
     ) -> Result<ValidVacancy, Vec<RowError>> {
         let mut errors = Vec::new();
         let trust = columns
@@ -221,7 +221,7 @@ impl Upload for Vacancies {
         (valid.trust_id, valid.vacancy.reference.clone())
     }
 
-    fn unchanged(stored: &VacancyRecord, valid: &ValidVacancy, context: &CheckContext<'_>) -> bool {
+    fn unchanged(stored: &StoredVacancy, valid: &ValidVacancy, context: &CheckContext<'_>) -> bool {
         stored
             .to_draft(context.catalogue)
             .check(context, stored.row.posted_on)
@@ -232,7 +232,7 @@ impl Upload for Vacancies {
         crate::match_sync::Changes::vacancies(ids)
     }
 
-    fn stored_id(stored: &VacancyRecord) -> i32 {
+    fn stored_id(stored: &StoredVacancy) -> i32 {
         stored.row.id
     }
 
@@ -246,7 +246,7 @@ impl Upload for Vacancies {
 
     async fn update<C: ConnectionTrait>(
         db: &C,
-        stored: &VacancyRecord,
+        stored: &StoredVacancy,
         valid: &ValidVacancy,
         now: DateTime<Utc>,
     ) -> Result<(), DbErr> {

@@ -7,11 +7,12 @@ use domain::{Band, CaseStatus, Role};
 use crate::Store;
 use crate::audit;
 use crate::authz::Actor;
+use crate::entities::typed::StaffRecord;
 use crate::error::{Error, FieldError, Result};
 use crate::match_sync::Changes;
 use crate::paging::{PageRequest, Paged};
 use crate::staff::draft::{StaffDraft, ValidStaff};
-use crate::staff::records::{self, StaffFilter, StaffRecord};
+use crate::staff::records::{self, StaffFilter, StoredStaff};
 use crate::unit_of_work::{Written, commit_write};
 
 /// The staff list's filters as people give them (ODS code, case status, band), checked by
@@ -24,6 +25,14 @@ pub struct StaffListFilter {
 }
 
 impl Store {
+    /// A staff record as it is stored now, as a domain value.
+    async fn staff_record(&self, id: i32) -> Result<StaffRecord> {
+        records::load(self.db(), id)
+            .await?
+            .ok_or(Error::NotFound("staff record"))?
+            .to_record(&self.catalogue())
+    }
+
     fn check_staff(&self, draft: &StaffDraft) -> Result<ValidStaff> {
         let catalogue = self.catalogue();
         draft
@@ -32,7 +41,7 @@ impl Store {
     }
 
     /// A record the actor may read, or not found.
-    async fn readable_staff(&self, actor: &Actor, id: i32) -> Result<StaffRecord> {
+    async fn readable_staff(&self, actor: &Actor, id: i32) -> Result<StoredStaff> {
         let record = records::load(self.db(), id)
             .await?
             .ok_or(Error::NotFound("staff record"))?;
@@ -78,9 +87,7 @@ impl Store {
             changes: Changes::staff([id]),
         };
         commit_write(self, txn, written).await?;
-        records::load(self.db(), id)
-            .await?
-            .ok_or(Error::NotFound("staff record"))
+        self.staff_record(id).await
     }
 
     /// Reads a record the actor may see, and audits the read.
@@ -95,7 +102,7 @@ impl Store {
             None,
         )
         .await?;
-        Ok(record)
+        record.to_record(&self.catalogue())
     }
 
     /// Changes the fields `patch` gives, by the same rules as a new record; a status change
@@ -140,9 +147,7 @@ impl Store {
             changes: Changes::staff([id]),
         };
         commit_write(self, txn, written).await?;
-        records::load(self.db(), id)
-            .await?
-            .ok_or(Error::NotFound("staff record"))
+        self.staff_record(id).await
     }
 
     /// One page of the staff records the actor may see, by name; the read is audited with
@@ -192,7 +197,12 @@ impl Store {
             Some(format!("ids {}", shown.join(","))),
         )
         .await?;
-        let records = records::load_many(self.db(), rows).await?;
+        let catalogue = self.catalogue();
+        let records = records::load_many(self.db(), rows)
+            .await?
+            .iter()
+            .map(|stored| stored.to_record(&catalogue))
+            .collect::<Result<Vec<_>>>()?;
         Ok(Paged::new(records, page, total))
     }
 }

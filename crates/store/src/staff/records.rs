@@ -17,7 +17,7 @@ use crate::store_support::{insert_chunked, insert_returning};
 
 /// A stored staff record with everything that hangs off it.
 #[derive(Debug, Clone)]
-pub struct StaffRecord {
+pub struct StoredStaff {
     pub row: staff::Model,
     /// Each skill as entered, with the canonical (or custom) skill it was taken as.
     pub skills: Vec<(staff_skill::Model, skill::Model)>,
@@ -175,7 +175,7 @@ pub async fn update<C: ConnectionTrait>(
 pub async fn load_many<C: ConnectionTrait>(
     db: &C,
     rows: Vec<staff::Model>,
-) -> Result<Vec<StaffRecord>, DbErr> {
+) -> Result<Vec<StoredStaff>, DbErr> {
     let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
     let mut held = Vec::new();
     let mut registered = Vec::new();
@@ -218,7 +218,7 @@ pub async fn load_many<C: ConnectionTrait>(
             skills.sort_by(|a, b| a.1.name.cmp(&b.1.name));
             let mut registrations = registrations_of.remove(&row.id).unwrap_or_default();
             registrations.sort();
-            StaffRecord {
+            StoredStaff {
                 row,
                 skills,
                 registrations,
@@ -228,14 +228,14 @@ pub async fn load_many<C: ConnectionTrait>(
 }
 
 /// Reads a record with its skills and registrations.
-pub async fn load<C: ConnectionTrait>(db: &C, id: i32) -> Result<Option<StaffRecord>, DbErr> {
+pub async fn load<C: ConnectionTrait>(db: &C, id: i32) -> Result<Option<StoredStaff>, DbErr> {
     let Some(row) = staff::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
     Ok(load_many(db, vec![row]).await?.pop())
 }
 
-impl StaffRecord {
+impl StoredStaff {
     /// The record as a draft, so that a change can be checked by the same rules as a new one.
     pub fn to_draft(&self, catalogue: &Catalogue) -> StaffDraft {
         let r = &self.row;

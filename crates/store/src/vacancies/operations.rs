@@ -6,12 +6,13 @@ use domain::{Role, VacancyStatus};
 
 use crate::Store;
 use crate::authz::{Actor, VacancyScope};
+use crate::entities::typed::VacancyRecord;
 use crate::error::{Error, FieldError, Result};
 use crate::match_sync::Changes;
 use crate::paging::{PageRequest, Paged};
 use crate::unit_of_work::{Written, commit_write};
 use crate::vacancies::draft::VacancyDraft;
-use crate::vacancies::records::{self, VacancyFilter, VacancyRecord};
+use crate::vacancies::records::{self, StoredVacancy, VacancyFilter};
 
 /// The vacancy list's filters as people give them (ODS code, status).
 #[derive(Debug, Clone, Default)]
@@ -21,8 +22,16 @@ pub struct VacancyListFilter {
 }
 
 impl Store {
+    /// A vacancy as it is stored now, as a domain value.
+    async fn vacancy_record(&self, id: i32) -> Result<VacancyRecord> {
+        records::load(self.db(), id)
+            .await?
+            .ok_or(Error::NotFound("vacancy"))?
+            .to_record(&self.catalogue())
+    }
+
     /// A vacancy the actor may read, or not found.
-    async fn readable_vacancy(&self, actor: &Actor, id: i32) -> Result<VacancyRecord> {
+    async fn readable_vacancy(&self, actor: &Actor, id: i32) -> Result<StoredVacancy> {
         let record = records::load(self.db(), id)
             .await?
             .ok_or(Error::NotFound("vacancy"))?;
@@ -85,14 +94,14 @@ impl Store {
             changes: Changes::vacancies([id]),
         };
         commit_write(self, txn, written).await?;
-        records::load(self.db(), id)
-            .await?
-            .ok_or(Error::NotFound("vacancy"))
+        self.vacancy_record(id).await
     }
 
     /// Reads a vacancy the actor may see.
     pub async fn read_vacancy(&self, actor: &Actor, id: i32) -> Result<VacancyRecord> {
-        self.readable_vacancy(actor, id).await
+        self.readable_vacancy(actor, id)
+            .await?
+            .to_record(&self.catalogue())
     }
 
     /// Changes the fields `patch` gives, by the same rules as a new vacancy; `status` moves
@@ -138,9 +147,7 @@ impl Store {
             changes: Changes::vacancies([id]),
         };
         commit_write(self, txn, written).await?;
-        records::load(self.db(), id)
-            .await?
-            .ok_or(Error::NotFound("vacancy"))
+        self.vacancy_record(id).await
     }
 
     /// One page of the vacancies the actor may see, soonest closing first.
@@ -193,7 +200,11 @@ impl Store {
             }
         }
         let (rows, total) = records::list(self.db(), &filter, page).await?;
-        let records = records::load_many(self.db(), rows).await?;
+        let records = records::load_many(self.db(), rows)
+            .await?
+            .iter()
+            .map(|stored| stored.to_record(&catalogue))
+            .collect::<Result<Vec<_>>>()?;
         Ok(Paged::new(records, page, total))
     }
 }

@@ -16,7 +16,7 @@ use crate::vacancies::draft::{VacancyDraft, ValidVacancy};
 
 /// A stored vacancy with its skills.
 #[derive(Debug, Clone)]
-pub struct VacancyRecord {
+pub struct StoredVacancy {
     pub row: vacancy::Model,
     pub skills: Vec<(vacancy_skill::Model, skill::Model)>,
 }
@@ -163,7 +163,7 @@ pub async fn update<C: ConnectionTrait>(
 pub async fn load_many<C: ConnectionTrait>(
     db: &C,
     rows: Vec<vacancy::Model>,
-) -> Result<Vec<VacancyRecord>, DbErr> {
+) -> Result<Vec<StoredVacancy>, DbErr> {
     let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
     let mut wanted: Vec<vacancy_skill::Model> = Vec::new();
     for chunk in ids.chunks(1000) {
@@ -194,19 +194,19 @@ pub async fn load_many<C: ConnectionTrait>(
                     .cmp(&a.0.essential)
                     .then(a.1.name.cmp(&b.1.name))
             });
-            VacancyRecord { row, skills }
+            StoredVacancy { row, skills }
         })
         .collect())
 }
 
-pub async fn load<C: ConnectionTrait>(db: &C, id: i32) -> Result<Option<VacancyRecord>, DbErr> {
+pub async fn load<C: ConnectionTrait>(db: &C, id: i32) -> Result<Option<StoredVacancy>, DbErr> {
     let Some(row) = vacancy::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
     Ok(load_many(db, vec![row]).await?.pop())
 }
 
-impl VacancyRecord {
+impl StoredVacancy {
     /// The vacancy as a draft, so that a change is checked by the same rules as a new one.
     pub fn to_draft(&self, catalogue: &Catalogue) -> VacancyDraft {
         let r = &self.row;
