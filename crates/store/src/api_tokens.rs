@@ -37,8 +37,9 @@ impl Store {
             "Making API tokens for a trust's systems",
         )?;
         let mut errors = Vec::new();
+        let given_length = name.chars().count();
         let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-        if name.is_empty() || name.chars().count() > 100 {
+        if name.is_empty() || given_length > 100 {
             errors.push(FieldError::new(
                 "name",
                 "give the token a name of 1 to 100 characters, e.g. \"ESR nightly export\"",
@@ -103,7 +104,7 @@ impl Store {
         let token = api_token::Entity::find_by_id(id)
             .one(self.db())
             .await?
-            .filter(|t| t.user_id == actor.user_id || actor.role == Role::Admin)
+            .filter(|t| actor.may_revoke_token(t.user_id))
             .ok_or(Error::NotFound("API token"))?;
         if token.revoked_at.is_none() {
             let mut revoked = token.into_active_model();

@@ -182,6 +182,12 @@ impl Actor {
         }
     }
 
+    /// Whether this actor may revoke an API token made by account `owner`: their own, or any
+    /// for admin.
+    pub fn may_revoke_token(&self, owner: i32) -> bool {
+        owner == self.user_id || self.role == Role::Admin
+    }
+
     /// Whether this actor may see a vacancy's candidates: the HR team of its trust, and admin.
     pub fn may_see_candidates(&self, trust_id: i32) -> bool {
         self.may_manage_trust(trust_id)

@@ -24,6 +24,51 @@ pub(crate) struct Written<'a> {
     pub changes: Changes,
 }
 
+/// The kinds of record whose writes end here.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Kind {
+    Staff,
+    Vacancy,
+}
+
+impl Kind {
+    /// The kind as the audit log names it.
+    pub fn entity(self) -> &'static str {
+        match self {
+            Kind::Staff => "staff",
+            Kind::Vacancy => "vacancy",
+        }
+    }
+
+    /// These records as the match index hears of them.
+    pub fn changes(self, ids: Vec<i32>) -> Changes {
+        match self {
+            Kind::Staff => Changes::staff(ids),
+            Kind::Vacancy => Changes::vacancies(ids),
+        }
+    }
+}
+
+/// Audits one record's creation or change by `actor`, re-ranks it and commits.
+pub(crate) async fn commit_one(
+    store: &Store,
+    txn: DatabaseTransaction,
+    actor: &crate::Actor,
+    kind: Kind,
+    (id, action): (i32, &'static str),
+    detail: Option<String>,
+) -> Result<()> {
+    let by = actor.audit();
+    let written = Written {
+        entity: kind.entity(),
+        records: vec![(id, action)],
+        detail,
+        by: &by,
+        changes: kind.changes(vec![id]),
+    };
+    commit_write(store, txn, written).await
+}
+
 /// Audits the write, re-ranks what it changed and commits.
 pub(crate) async fn commit_write(
     store: &Store,

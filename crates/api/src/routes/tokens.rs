@@ -20,9 +20,11 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
     /// What the token is for, e.g. "ESR nightly export".
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     /// Days until it stops working (default 365, at most 730).
     #[serde(default, deserialize_with = "store::lenient::integer")]
+    #[schema(minimum = 1, maximum = 730)]
     pub expires_in_days: Option<i64>,
 }
 

@@ -64,17 +64,24 @@ pub struct StaffDraft {
     pub skills: Option<Vec<String>>,
     pub registrations: Option<Vec<String>>,
     #[serde(default, deserialize_with = "lenient::integer")]
+    #[schema(minimum = 1)]
     pub base_site: Option<i64>,
     pub home_postcode: Option<String>,
     #[serde(default, deserialize_with = "lenient::integer")]
+    #[schema(minimum = 1, maximum = 240)]
     pub max_travel_minutes: Option<i64>,
+    #[schema(exclusive_minimum = 0, maximum = 48)]
     pub hours_min: Option<f64>,
+    #[schema(exclusive_minimum = 0, maximum = 48)]
     pub hours_max: Option<f64>,
     pub lower_band_consent: Option<bool>,
     #[serde(default, deserialize_with = "lenient::integer")]
+    #[schema(minimum = 1, maximum = 4)]
     pub priority_tier: Option<i64>,
     pub redeployment_period_ends: Option<String>,
+    #[schema(exclusive_minimum = 0, maximum = 300000)]
     pub salary: Option<f64>,
+    #[schema(exclusive_minimum = 0, maximum = 1)]
     pub wte: Option<f64>,
     pub continuous_service_start: Option<String>,
     pub date_of_birth: Option<String>,

@@ -9,11 +9,10 @@ use crate::audit;
 use crate::authz::Actor;
 use crate::entities::typed::StaffRecord;
 use crate::error::{Error, FieldError, Result};
-use crate::match_sync::Changes;
 use crate::paging::{PageRequest, Paged};
 use crate::staff::draft::{StaffDraft, ValidStaff};
 use crate::staff::records::{self, StaffFilter, StoredStaff};
-use crate::unit_of_work::{Written, commit_write};
+use crate::unit_of_work::{Kind, commit_one};
 
 /// The staff list's filters as people give them (ODS code, case status, band), checked by
 /// [`Store::list_staff`].
@@ -78,15 +77,7 @@ impl Store {
             )));
         }
         let id = records::insert(&txn, &valid, chrono::Utc::now()).await?;
-        let by = actor.audit();
-        let written = Written {
-            entity: "staff",
-            records: vec![(id, "create")],
-            detail: None,
-            by: &by,
-            changes: Changes::staff([id]),
-        };
-        commit_write(self, txn, written).await?;
+        commit_one(self, txn, actor, Kind::Staff, (id, "create"), None).await?;
         self.staff_record(id).await
     }
 
@@ -137,16 +128,9 @@ impl Store {
         }
         let txn = crate::db::begin_write(self.db()).await?;
         records::update(&txn, record.row, &valid, chrono::Utc::now()).await?;
-        let by = actor.audit();
-        let written = Written {
-            entity: "staff",
-            records: vec![(id, "update")],
-            detail: (valid.staff.status != before)
-                .then(|| format!("status {} → {}", before.code(), valid.staff.status.code())),
-            by: &by,
-            changes: Changes::staff([id]),
-        };
-        commit_write(self, txn, written).await?;
+        let detail = (valid.staff.status != before)
+            .then(|| format!("status {} → {}", before.code(), valid.staff.status.code()));
+        commit_one(self, txn, actor, Kind::Staff, (id, "update"), detail).await?;
         self.staff_record(id).await
     }
 

@@ -22,7 +22,9 @@ pub struct VacancyDraft {
     pub band: Option<String>,
     pub staff_group: Option<String>,
     #[serde(default, deserialize_with = "lenient::integer")]
+    #[schema(minimum = 1)]
     pub site: Option<i64>,
+    #[schema(exclusive_minimum = 0, maximum = 48)]
     pub hours: Option<f64>,
     pub closing_date: Option<String>,
     pub essential_skills: Option<Vec<String>>,

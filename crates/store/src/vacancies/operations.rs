@@ -8,9 +8,8 @@ use crate::Store;
 use crate::authz::{Actor, VacancyScope};
 use crate::entities::typed::VacancyRecord;
 use crate::error::{Error, FieldError, Result};
-use crate::match_sync::Changes;
 use crate::paging::{PageRequest, Paged};
-use crate::unit_of_work::{Written, commit_write};
+use crate::unit_of_work::{Kind, commit_one};
 use crate::vacancies::draft::VacancyDraft;
 use crate::vacancies::records::{self, StoredVacancy, VacancyFilter};
 
@@ -85,15 +84,7 @@ impl Store {
             )));
         }
         let id = records::insert(&txn, &valid, chrono::Utc::now()).await?;
-        let by = actor.audit();
-        let written = Written {
-            entity: "vacancy",
-            records: vec![(id, "create")],
-            detail: None,
-            by: &by,
-            changes: Changes::vacancies([id]),
-        };
-        commit_write(self, txn, written).await?;
+        commit_one(self, txn, actor, Kind::Vacancy, (id, "create"), None).await?;
         self.vacancy_record(id).await
     }
 
@@ -137,16 +128,9 @@ impl Store {
         }
         let txn = crate::db::begin_write(self.db()).await?;
         records::update(&txn, record.row, &valid, chrono::Utc::now()).await?;
-        let by = actor.audit();
-        let written = Written {
-            entity: "vacancy",
-            records: vec![(id, "update")],
-            detail: (valid.vacancy.status != before)
-                .then(|| format!("status {} → {}", before.code(), valid.vacancy.status.code())),
-            by: &by,
-            changes: Changes::vacancies([id]),
-        };
-        commit_write(self, txn, written).await?;
+        let detail = (valid.vacancy.status != before)
+            .then(|| format!("status {} → {}", before.code(), valid.vacancy.status.code()));
+        commit_one(self, txn, actor, Kind::Vacancy, (id, "update"), detail).await?;
         self.vacancy_record(id).await
     }
 
