@@ -474,12 +474,9 @@ async fn add_user(
         display_name: name,
         password: password.clone(),
     };
-    match store::users::create_user(
-        store.db(),
-        &new,
-        &store::audit::AuditActor::system("redeploy user add"),
-    )
-    .await
+    match store
+        .create_user(&new, &store::audit::AuditActor::system("redeploy user add"))
+        .await
     {
         Ok(user) => {
             println!(

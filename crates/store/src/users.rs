@@ -172,3 +172,13 @@ pub async fn create_user<C: ConnectionTrait>(
     .await?;
     Ok(created)
 }
+
+impl crate::Store {
+    /// Creates an account in one transaction: checks, the account and its audit row.
+    pub async fn create_user(&self, new: &NewUser, by: &AuditActor) -> Result<user::Model> {
+        let txn = crate::db::begin_write(self.db()).await?;
+        let created = create_user(&txn, new, by).await?;
+        txn.commit().await?;
+        Ok(created)
+    }
+}

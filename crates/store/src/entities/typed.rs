@@ -21,13 +21,19 @@ fn parsed<T, E: ToString>(
 }
 
 fn coded<T>(table: &'static str, id: i32, column: &str, code: &str, value: Option<T>) -> Result<T> {
-    value.ok_or_else(|| Error::unreadable_row(table, id, format!("{column} \"{code}\" is not one")))
+    value.ok_or_else(|| {
+        Error::unreadable_row(
+            table,
+            id,
+            format!("{column} \"{code}\" is not a value the service knows"),
+        )
+    })
 }
 
 impl staff::Model {
     pub fn case_status(&self) -> Result<CaseStatus> {
         coded(
-            "staff",
+            "at_risk_staff",
             self.id,
             "status",
             &self.status,
@@ -36,12 +42,12 @@ impl staff::Model {
     }
 
     pub fn band_value(&self) -> Result<Band> {
-        parsed("staff", self.id, "band", Band::parse(&self.band))
+        parsed("at_risk_staff", self.id, "band", Band::parse(&self.band))
     }
 
     pub fn staff_group_value(&self) -> Result<StaffGroup> {
         coded(
-            "staff",
+            "at_risk_staff",
             self.id,
             "staff_group",
             &self.staff_group,
@@ -52,7 +58,7 @@ impl staff::Model {
     pub fn priority_tier_value(&self) -> Result<PriorityTier> {
         let tier = u8::try_from(self.priority_tier).map_err(|e| e.to_string());
         parsed(
-            "staff",
+            "at_risk_staff",
             self.id,
             "priority_tier",
             tier.and_then(|t| PriorityTier::new(t).map_err(|e| e.to_string())),
@@ -62,7 +68,7 @@ impl staff::Model {
     pub fn max_travel(&self) -> Result<TravelLimit> {
         let minutes = u32::try_from(self.max_travel_minutes).map_err(|e| e.to_string());
         parsed(
-            "staff",
+            "at_risk_staff",
             self.id,
             "max_travel_minutes",
             minutes.and_then(|m| TravelLimit::new(m).map_err(|e| e.to_string())),
@@ -73,7 +79,7 @@ impl staff::Model {
         let range = Hours::new(self.hours_min)
             .and_then(|min| Hours::new(self.hours_max).map(|max| (min, max)))
             .and_then(|(min, max)| HoursRange::new(min, max));
-        parsed("staff", self.id, "hours_min, hours_max", range)
+        parsed("at_risk_staff", self.id, "hours_min, hours_max", range)
     }
 }
 
@@ -241,7 +247,7 @@ impl crate::staff::records::StoredStaff {
     /// naming the row.
     pub fn to_record(&self, catalogue: &crate::Catalogue) -> Result<StaffRecord> {
         let r = &self.row;
-        let table = "staff";
+        let table = "at_risk_staff";
         let skills = self
             .skills
             .iter()
