@@ -19,6 +19,10 @@ use store::users::{NewUser, create_user};
 use store::{CommandLine, Settings};
 use tower::ServiceExt;
 
+#[path = "../support/database_url.rs"]
+mod database_url;
+use database_url::replace_database;
+
 pub const POSTGRES_ENV: &str = "REDEPLOY_TEST_POSTGRES_URL";
 pub const PASSWORD: &str = "correct horse battery staple";
 
@@ -62,7 +66,7 @@ impl TestApp {
                     .await
                     .unwrap();
                 admin.close().await.ok();
-                (database_url(&admin_url, &name), Some((admin_url, name)))
+                (replace_database(&admin_url, &name), Some((admin_url, name)))
             }
             _ => (
                 format!(
@@ -221,40 +225,6 @@ impl TestApp {
             admin.close().await.ok();
         }
     }
-}
-
-/// The URL of database `name` on the PostgreSQL server `admin_url` reaches, keeping any query
-/// string (`?sslmode=…`) the admin URL carries.
-pub fn database_url(admin_url: &str, name: &str) -> String {
-    let (base, query) = match admin_url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (admin_url, None),
-    };
-    let scheme_end = base.find("://").map_or(0, |at| at + 3);
-    let server = match base[scheme_end..].find('/') {
-        Some(slash) => &base[..scheme_end + slash],
-        None => base,
-    };
-    match query {
-        Some(query) => format!("{server}/{name}?{query}"),
-        None => format!("{server}/{name}"),
-    }
-}
-
-#[test]
-fn database_urls_keep_the_server_and_the_query_string() {
-    assert_eq!(
-        database_url("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
-        "postgres://postgres@127.0.0.1:5432/t1"
-    );
-    assert_eq!(
-        database_url("postgres://u:p@db/postgres?sslmode=require", "t2"),
-        "postgres://u:p@db/t2?sslmode=require"
-    );
-    assert_eq!(
-        database_url("postgres://u@db:5432", "t3"),
-        "postgres://u@db:5432/t3"
-    );
 }
 
 /// Asserts a problem+json reply with this status, returning its detail.

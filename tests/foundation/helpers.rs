@@ -15,6 +15,10 @@ use std::time::{Duration, Instant};
 
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 
+#[path = "../support/database_url.rs"]
+mod database_url;
+use database_url::replace_database;
+
 pub const POSTGRES_ENV: &str = "REDEPLOY_TEST_POSTGRES_URL";
 
 /// A database for one test, dropped (PostgreSQL) or deleted with its folder (SQLite) at the end.
@@ -87,23 +91,6 @@ impl TestDatabase {
                 .expect("drop the test database");
             admin.close().await.ok();
         }
-    }
-}
-
-/// The same server URL with another database name.
-fn replace_database(url: &str, database: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (url, None),
-    };
-    let authority_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let base = match base[authority_end..].find('/') {
-        Some(slash) => &base[..authority_end + slash],
-        None => base,
-    };
-    match query {
-        Some(query) => format!("{base}/{database}?{query}"),
-        None => format!("{base}/{database}"),
     }
 }
 

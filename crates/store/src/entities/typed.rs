@@ -203,7 +203,7 @@ fn normalised(
             return Err(Error::unreadable_row(
                 table,
                 owner,
-                format!("match_kind \"{other}\" is not one"),
+                format!("match_kind \"{other}\" is not a value the service knows"),
             ));
         }
     };
