@@ -3,6 +3,7 @@
 
 mod access;
 mod cli;
+mod concurrency;
 mod helpers;
 mod invitations;
 mod matching;
