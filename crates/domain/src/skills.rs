@@ -93,8 +93,68 @@ pub struct SkillVocabulary {
     skills: Vec<CanonicalSkill>,
     /// Folded name or synonym → index into `skills`.
     terms: HashMap<String, usize>,
-    /// The same terms as a list with their length in characters, for the similarity search.
-    term_list: Vec<(String, usize, usize)>,
+    /// The same terms for the similarity search, each with its skill, its length in characters
+    /// and its character counts.
+    term_list: Vec<Term>,
+}
+
+/// A term as the similarity search reads it.
+#[derive(Debug, Clone)]
+struct Term {
+    folded: String,
+    skill: usize,
+    length: usize,
+    counts: CharCounts,
+}
+
+/// How many of each character a text holds, in 64 buckets (letters, digits and the few marks
+/// folded text keeps have a bucket each; other characters share). Two texts can have at most
+/// as many characters in common as the sum of their smaller counts, bucket by bucket; shared
+/// buckets only raise that sum, so it stays an upper bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct CharCounts([u8; 64]);
+
+impl CharCounts {
+    fn of(text: &str) -> CharCounts {
+        let mut counts = [0u8; 64];
+        for ch in text.chars() {
+            let bucket = match ch {
+                'a'..='z' => ch as usize - 'a' as usize,
+                '0'..='9' => 26 + (ch as usize - '0' as usize),
+                ' ' => 36,
+                '&' => 37,
+                '+' => 38,
+                '#' => 39,
+                other => 40 + (other as usize % 24),
+            };
+            counts[bucket] = counts[bucket].saturating_add(1);
+        }
+        CharCounts(counts)
+    }
+
+    /// At least as many as the characters the two texts have in common.
+    fn common(&self, other: &CharCounts) -> usize {
+        self.0
+            .iter()
+            .zip(other.0.iter())
+            .map(|(a, b)| usize::from(*a.min(b)))
+            .sum()
+    }
+}
+
+/// The highest Jaro–Winkler similarity two texts of `a` and `b` characters, with at most
+/// `common` characters in common and a common prefix of `prefix` characters, could have.
+///
+/// Jaro is `(m/a + m/b + (m − t)/m) / 3` for `m` matching characters, and `m` is at most the
+/// characters in common; Winkler adds `0.1 × prefix × (1 − jaro)` (prefix at most 4), which
+/// grows with jaro. So this bound is never below the real similarity.
+fn jaro_winkler_bound(a: usize, b: usize, common: usize, prefix: usize) -> f64 {
+    if common == 0 || a == 0 || b == 0 {
+        return 0.0;
+    }
+    let common = common as f64;
+    let jaro = ((common / a as f64 + common / b as f64 + 1.0) / 3.0).min(1.0);
+    jaro + 0.1 * prefix.min(4) as f64 * (1.0 - jaro)
 }
 
 pub const MAX_SKILL_LENGTH: usize = 100;
@@ -127,8 +187,12 @@ impl SkillVocabulary {
                     Some(_) => {}
                     None => {
                         terms.insert(folded.clone(), index);
-                        let length = folded.chars().count();
-                        term_list.push((folded, index, length));
+                        term_list.push(Term {
+                            length: folded.chars().count(),
+                            counts: CharCounts::of(&folded),
+                            folded,
+                            skill: index,
+                        });
                     }
                 }
             }
@@ -154,30 +218,59 @@ impl SkillVocabulary {
 
     /// The most similar term's similarity and skill, among terms that could reach `threshold`.
     ///
-    /// Jaro–Winkler is at most `0.6 × jaro + 0.4`, and Jaro is at most `(2 + short/long) / 3`
-    /// for strings of `short` and `long` characters; so a term whose length ratio to the text is
-    /// below `3 × (threshold − 0.4) / 0.6 − 2` can never reach the threshold and is skipped
-    /// without changing the result. Ties go to the earlier term, so the result never depends
-    /// on hash order.
+    /// Only terms that could beat both the threshold and the best so far are compared in
+    /// full: a term whose length is too different (Jaro–Winkler is at most `0.6 × jaro + 0.4`,
+    /// and Jaro at most `(2 + short/long) / 3`), or whose characters in common with the text
+    /// bound its similarity below them ([`jaro_winkler_bound`]), is skipped. Neither changes
+    /// the result, which equals comparing every term; ties go to the earlier term, so the
+    /// result never depends on hash order.
     fn most_similar(&self, folded: &str, threshold: f64) -> Option<(f64, usize)> {
+        // A bound is computed in floating point like the similarity itself; the margin keeps a
+        // rounding difference from skipping a term that reaches the bar exactly.
+        const MARGIN: f64 = 1e-9;
         let length = folded.chars().count();
+        let counts = CharCounts::of(folded);
         let min_ratio = 3.0 * (threshold - 0.4) / 0.6 - 2.0;
         let mut best: Option<(f64, usize)> = None;
-        for (term, index, term_length) in &self.term_list {
-            let (short, long) = if *term_length < length {
-                (*term_length, length)
+        for term in &self.term_list {
+            let (short, long) = if term.length < length {
+                (term.length, length)
             } else {
-                (length, *term_length)
+                (length, term.length)
             };
-            if (short as f64) < min_ratio * long as f64 - 1e-9 {
+            if (short as f64) < min_ratio * long as f64 - MARGIN {
                 continue;
             }
-            let similarity = strsim::jaro_winkler(folded, term);
+            let bar = best.map_or(threshold, |(b, _)| b.max(threshold));
+            let prefix = folded
+                .chars()
+                .zip(term.folded.chars())
+                .take(4)
+                .take_while(|(a, b)| a == b)
+                .count();
+            let bound =
+                jaro_winkler_bound(length, term.length, counts.common(&term.counts), prefix);
+            if bound + MARGIN < bar {
+                continue;
+            }
+            let similarity = strsim::jaro_winkler(folded, &term.folded);
             if best.is_none_or(|(b, _)| similarity > b) {
-                best = Some((similarity, *index));
+                best = Some((similarity, term.skill));
             }
         }
         best
+    }
+
+    /// The most similar term by comparing every one, for checking the search above.
+    #[cfg(test)]
+    fn most_similar_everywhere(&self, folded: &str) -> Option<(f64, usize)> {
+        self.term_list
+            .iter()
+            .map(|term| (strsim::jaro_winkler(folded, &term.folded), term.skill))
+            .fold(None, |best: Option<(f64, usize)>, c| match best {
+                Some(b) if b.0 >= c.0 => Some(b),
+                _ => Some(c),
+            })
     }
 
     /// Maps free text to a canonical skill: exact term first, then the most similar term at
@@ -316,13 +409,7 @@ mod tests {
         for text in &texts {
             let folded = fold(text);
             let brute = shipped
-                .term_list
-                .iter()
-                .map(|(term, index, _)| (strsim::jaro_winkler(&folded, term), *index))
-                .fold(None::<(f64, usize)>, |best, c| match best {
-                    Some(b) if b.0 >= c.0 => Some(b),
-                    _ => Some(c),
-                })
+                .most_similar_everywhere(&folded)
                 .filter(|(similarity, _)| *similarity >= 0.92);
             let pruned = shipped
                 .most_similar(&folded, 0.92)
@@ -341,19 +428,57 @@ mod tests {
         ] {
             let folded = fold(text);
             let brute = v
-                .term_list
-                .iter()
-                .map(|(term, index, _)| (strsim::jaro_winkler(&folded, term), *index))
-                .filter(|(similarity, _)| *similarity >= 0.92)
-                .fold(None::<(f64, usize)>, |best, c| match best {
-                    Some(b) if b.0 >= c.0 => Some(b),
-                    _ => Some(c),
-                });
+                .most_similar_everywhere(&folded)
+                .filter(|(similarity, _)| *similarity >= 0.92);
             let pruned = v
                 .most_similar(&folded, 0.92)
                 .filter(|(similarity, _)| *similarity >= 0.92);
             assert_eq!(pruned, brute, "{text}");
         }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// The pruned search places every text exactly as comparing it with every term does:
+        /// misspellings of real terms (a letter dropped, doubled, changed or swapped) and
+        /// random texts, at thresholds around the default.
+        #[test]
+        fn the_pruned_similarity_search_equals_comparing_every_term(
+            term in 0usize..1200,
+            edit in 0usize..5,
+            at in 0usize..40,
+            letter in proptest::char::range('a', 'z'),
+            random in "[a-z &]{1,30}",
+            threshold in proptest::sample::select(vec![0.85, 0.9, 0.92, 0.95]),
+        ) {
+            let shipped = shipped();
+            let base = &shipped.term_list[term % shipped.term_list.len()].folded;
+            let mut chars: Vec<char> = base.chars().collect();
+            let i = at % chars.len().max(1);
+            match edit {
+                0 if chars.len() > 1 => { chars.remove(i); }
+                1 => chars.insert(i, chars.get(i).copied().unwrap_or(letter)),
+                2 if !chars.is_empty() => chars[i] = letter,
+                3 if i + 1 < chars.len() => chars.swap(i, i + 1),
+                _ => chars = random.chars().collect(),
+            }
+            let text = fold(&chars.into_iter().collect::<String>());
+            proptest::prop_assume!(!text.is_empty());
+            let pruned = shipped
+                .most_similar(&text, threshold)
+                .filter(|(similarity, _)| *similarity >= threshold);
+            let everywhere = shipped
+                .most_similar_everywhere(&text)
+                .filter(|(similarity, _)| *similarity >= threshold);
+            proptest::prop_assert_eq!(pruned, everywhere, "{}", text);
+        }
+    }
+
+    /// The shipped vocabulary, read once for all the cases.
+    fn shipped() -> &'static SkillVocabulary {
+        static SHIPPED: std::sync::OnceLock<SkillVocabulary> = std::sync::OnceLock::new();
+        SHIPPED.get_or_init(|| crate::ReferenceData::london().unwrap().vocabulary)
     }
 
     #[test]

@@ -2,8 +2,12 @@
 //! free-text skills normalised against the vocabulary. Each check records its problem and
 //! carries on, so that one answer lists everything that needs correcting.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use chrono::NaiveDate;
 use domain::people::required_text;
+use domain::skills::SkillTextError;
 use domain::{NormalisedSkill, SkillVocabulary};
 
 use crate::error::FieldError;
@@ -74,12 +78,39 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
         .ok()
 }
 
+/// The free-text skills placed so far in one piece of work, so that an upload places each
+/// distinct text once however many rows repeat it.
+#[derive(Debug, Default)]
+pub struct PlacedSkills(Mutex<HashMap<String, Result<NormalisedSkill, SkillTextError>>>);
+
+impl PlacedSkills {
+    /// `text` placed in `vocabulary`, from memory when it was placed before.
+    pub fn place(
+        &self,
+        vocabulary: &SkillVocabulary,
+        threshold: f64,
+        text: &str,
+    ) -> Result<NormalisedSkill, SkillTextError> {
+        let mut placed = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(found) = placed.get(text) {
+            return found.clone();
+        }
+        let found = vocabulary.normalise(text, threshold);
+        placed.insert(text.to_owned(), found.clone());
+        found
+    }
+}
+
 /// Normalises every free-text skill, naming the first bad one.
 pub fn normalise_skills(
     field: &str,
     texts: &[String],
     vocabulary: &SkillVocabulary,
     threshold: f64,
+    placed: &PlacedSkills,
 ) -> Result<Vec<NormalisedSkill>, FieldError> {
     if texts.len() > MAX_SKILLS {
         return Err(FieldError::new(
@@ -89,8 +120,8 @@ pub fn normalise_skills(
     }
     let mut skills: Vec<NormalisedSkill> = Vec::with_capacity(texts.len());
     for text in texts {
-        let skill = vocabulary
-            .normalise(text, threshold)
+        let skill = placed
+            .place(vocabulary, threshold, text)
             .map_err(|e| FieldError::new(field, e.to_string()))?;
         // The same skill typed twice counts once.
         if !skills.iter().any(|s| s.key() == skill.key()) {
@@ -98,4 +129,34 @@ pub fn normalise_skills(
         }
     }
     Ok(skills)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_repeated_across_rows_is_placed_once_and_the_same_each_time() {
+        let vocabulary = domain::ReferenceData::london().unwrap().vocabulary;
+        let placed = PlacedSkills::default();
+        let rows = vec!["Customer service".to_owned(), "Taking bloods".to_owned()];
+        let first = normalise_skills("skills", &rows, &vocabulary, 0.92, &placed).unwrap();
+        for _ in 0..100 {
+            let again = normalise_skills("skills", &rows, &vocabulary, 0.92, &placed).unwrap();
+            assert_eq!(again, first);
+        }
+        assert_eq!(first[1].skill, "Phlebotomy");
+        assert_eq!(
+            placed.0.lock().unwrap().len(),
+            2,
+            "each distinct text placed once"
+        );
+        assert_eq!(
+            first,
+            rows.iter()
+                .map(|t| vocabulary.normalise(t, 0.92).unwrap())
+                .collect::<Vec<_>>(),
+            "remembering changes nothing"
+        );
+    }
 }

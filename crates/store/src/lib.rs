@@ -182,14 +182,17 @@ impl Store {
         self.db().clone().close().await.ok();
     }
 
-    /// What checking entered records needs, for `today`.
+    /// What checking entered records needs, for `today`; `placed` remembers the free-text
+    /// skills already placed in this piece of work.
     pub fn check_context<'a>(
         &'a self,
         catalogue: &'a Catalogue,
         today: NaiveDate,
+        placed: &'a checks::PlacedSkills,
     ) -> CheckContext<'a> {
         CheckContext {
             catalogue,
+            placed,
             vocabulary: self.vocabulary(),
             similarity_threshold: self.settings().matching.skill_similarity_threshold,
             default_max_travel_minutes: self.settings().matching.default_max_travel_minutes,

@@ -95,7 +95,9 @@ pub async fn run<U: Upload>(
     };
     report.ignored_columns = columns.ignored.clone();
     let catalogue = store.catalogue();
-    let context = store.check_context(&catalogue, crate::today());
+    // One memory of placed skills for the whole file: a text repeated on many rows is placed once.
+    let placed = crate::checks::PlacedSkills::default();
+    let context = store.check_context(&catalogue, crate::today(), &placed);
     let keys: Vec<String> = table
         .rows
         .iter()

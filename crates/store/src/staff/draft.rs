@@ -11,7 +11,7 @@ use domain::{
 use serde::Deserialize;
 
 use crate::catalogue::Catalogue;
-use crate::checks::{Checker, normalise_skills};
+use crate::checks::{Checker, PlacedSkills, normalise_skills};
 use crate::error::FieldError;
 use crate::lenient;
 
@@ -94,6 +94,8 @@ pub struct CheckContext<'a> {
     pub catalogue: &'a Catalogue,
     pub vocabulary: &'a SkillVocabulary,
     pub similarity_threshold: f64,
+    /// Skills placed so far in this piece of work (an upload shares one across its rows).
+    pub placed: &'a PlacedSkills,
     pub default_max_travel_minutes: u32,
     pub today: NaiveDate,
 }
@@ -165,6 +167,7 @@ impl StaffDraft {
             self.skills.as_deref().unwrap_or_default(),
             context.vocabulary,
             context.similarity_threshold,
+            context.placed,
         )
         .map_err(|e| c.errors.push(e))
         .unwrap_or_default();

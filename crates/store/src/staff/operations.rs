@@ -7,6 +7,7 @@ use domain::{Band, CaseStatus, Role};
 use crate::Store;
 use crate::audit;
 use crate::authz::Actor;
+use crate::checks::PlacedSkills;
 use crate::entities::typed::StaffRecord;
 use crate::error::{Error, FieldError, Result};
 use crate::paging::{PageRequest, Paged};
@@ -35,7 +36,7 @@ impl Store {
     fn check_staff(&self, draft: &StaffDraft) -> Result<ValidStaff> {
         let catalogue = self.catalogue();
         draft
-            .check(&self.check_context(&catalogue, crate::today()))
+            .check(&self.check_context(&catalogue, crate::today(), &PlacedSkills::default()))
             .map_err(Error::Invalid)
     }
 

@@ -155,6 +155,7 @@ impl VacancyDraft {
             self.essential_skills.as_deref().unwrap_or_default(),
             context.vocabulary,
             context.similarity_threshold,
+            context.placed,
         )
         .map_err(|e| c.errors.push(e))
         .unwrap_or_default();
@@ -169,6 +170,7 @@ impl VacancyDraft {
             self.desirable_skills.as_deref().unwrap_or_default(),
             context.vocabulary,
             context.similarity_threshold,
+            context.placed,
         )
         .map_err(|e| c.errors.push(e))
         .unwrap_or_default();

@@ -6,6 +6,7 @@ use domain::{Role, VacancyStatus};
 
 use crate::Store;
 use crate::authz::{Actor, VacancyScope};
+use crate::checks::PlacedSkills;
 use crate::entities::typed::VacancyRecord;
 use crate::error::{Error, FieldError, Result};
 use crate::paging::{PageRequest, Paged};
@@ -60,7 +61,10 @@ impl Store {
         let catalogue = self.catalogue();
         let today = crate::today();
         let valid = draft
-            .check(&self.check_context(&catalogue, today), today)
+            .check(
+                &self.check_context(&catalogue, today, &PlacedSkills::default()),
+                today,
+            )
             .map_err(Error::Invalid)?;
         if valid.vacancy.status != VacancyStatus::Open {
             return Err(Error::Invalid(vec![FieldError::new(
@@ -113,7 +117,10 @@ impl Store {
         let posted_on = record.row.posted_on;
         let merged = record.to_draft(&catalogue).overlay(patch);
         let valid = merged
-            .check(&self.check_context(&catalogue, crate::today()), posted_on)
+            .check(
+                &self.check_context(&catalogue, crate::today(), &PlacedSkills::default()),
+                posted_on,
+            )
             .map_err(Error::Invalid)?;
         if valid.vacancy.status != before {
             before
