@@ -54,3 +54,35 @@ where
     }
     Ok(stored)
 }
+
+/// Inserts one row for each record and returns the new ids in the records' order. Each stored
+/// row is paired with its record by their natural key (the trust and the reference or staff
+/// number), whatever order the database reports them in.
+pub async fn insert_keyed<V, A, C>(
+    db: &C,
+    records: &[&V],
+    row_of: impl Fn(&V) -> A,
+    key_of: impl Fn(&V) -> (i32, String),
+    stored_key_and_id: impl Fn(<A::Entity as EntityTrait>::Model) -> ((i32, String), i32),
+    what: &str,
+) -> Result<Vec<i32>, DbErr>
+where
+    A: ActiveModelTrait + Clone + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+    C: ConnectionTrait,
+{
+    if records.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = records.iter().map(|record| row_of(record)).collect();
+    let stored: std::collections::HashMap<(i32, String), i32> = insert_returning(db, rows)
+        .await?
+        .into_iter()
+        .map(stored_key_and_id)
+        .collect();
+    records
+        .iter()
+        .map(|record| stored.get(&key_of(record)).copied())
+        .collect::<Option<Vec<i32>>>()
+        .ok_or_else(|| DbErr::Custom(format!("a new {what} was not stored")))
+}

@@ -13,7 +13,7 @@ use crate::entities::{skill, staff, staff_registration, staff_skill};
 use crate::paging::PageRequest;
 use crate::skills_store::{ensure_skill_ids, kind_code, skills_by_id};
 use crate::staff::draft::{StaffDraft, ValidStaff};
-use crate::store_support::{insert_chunked, insert_returning};
+use crate::store_support::{insert_chunked, insert_keyed};
 
 /// A stored staff record with everything that hangs off it.
 #[derive(Debug, Clone)]
@@ -103,42 +103,30 @@ pub async fn find_by_number<C: ConnectionTrait>(
         .await
 }
 
-/// Stores a new record and returns its id.
 /// Stores new records (in as few statements as possible) and returns their ids, in order.
 pub async fn insert_many<C: ConnectionTrait>(
     db: &C,
     valids: &[&ValidStaff],
     now: DateTime<Utc>,
 ) -> Result<Vec<i32>, DbErr> {
-    if valids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let rows = valids
-        .iter()
-        .map(|valid| {
-            let mut row = staff::ActiveModel {
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            };
-            columns(valid, &mut row);
-            row
-        })
-        .collect();
-    let stored: std::collections::HashMap<(i32, String), i32> = insert_returning(db, rows)
-        .await?
-        .into_iter()
-        .map(|row| ((row.trust_id, row.staff_number), row.id))
-        .collect();
-    let ids: Vec<i32> = valids
-        .iter()
-        .map(|v| {
-            stored
-                .get(&(v.trust_id, v.staff.staff_number.clone()))
-                .copied()
-        })
-        .collect::<Option<Vec<i32>>>()
-        .ok_or_else(|| DbErr::Custom("a new staff record was not stored".to_owned()))?;
+    let row_of = |valid: &ValidStaff| {
+        let mut row = staff::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        columns(valid, &mut row);
+        row
+    };
+    let ids = insert_keyed(
+        db,
+        valids,
+        row_of,
+        |v| (v.trust_id, v.staff.staff_number.clone()),
+        |row| ((row.trust_id, row.staff_number), row.id),
+        "staff record",
+    )
+    .await?;
     let pairs: Vec<(i32, &ValidStaff)> = ids.iter().copied().zip(valids.iter().copied()).collect();
     write_children(db, &pairs).await?;
     Ok(ids)

@@ -11,7 +11,7 @@ use crate::catalogue::Catalogue;
 use crate::entities::{skill, vacancy, vacancy_skill};
 use crate::paging::PageRequest;
 use crate::skills_store::{ensure_skill_ids, kind_code, skills_by_id};
-use crate::store_support::{insert_chunked, insert_returning};
+use crate::store_support::{insert_chunked, insert_keyed};
 use crate::vacancies::draft::{VacancyDraft, ValidVacancy};
 
 /// A stored vacancy with its skills.
@@ -99,35 +99,24 @@ pub async fn insert_many<C: ConnectionTrait>(
     valids: &[&ValidVacancy],
     now: DateTime<Utc>,
 ) -> Result<Vec<i32>, DbErr> {
-    if valids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let rows = valids
-        .iter()
-        .map(|valid| {
-            let mut row = vacancy::ActiveModel {
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            };
-            columns(valid, &mut row);
-            row
-        })
-        .collect();
-    let stored: std::collections::HashMap<(i32, String), i32> = insert_returning(db, rows)
-        .await?
-        .into_iter()
-        .map(|row| ((row.trust_id, row.reference), row.id))
-        .collect();
-    let ids: Vec<i32> = valids
-        .iter()
-        .map(|v| {
-            stored
-                .get(&(v.trust_id, v.vacancy.reference.clone()))
-                .copied()
-        })
-        .collect::<Option<Vec<i32>>>()
-        .ok_or_else(|| DbErr::Custom("a new vacancy was not stored".to_owned()))?;
+    let row_of = |valid: &ValidVacancy| {
+        let mut row = vacancy::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        columns(valid, &mut row);
+        row
+    };
+    let ids = insert_keyed(
+        db,
+        valids,
+        row_of,
+        |v| (v.trust_id, v.vacancy.reference.clone()),
+        |row| ((row.trust_id, row.reference), row.id),
+        "vacancy",
+    )
+    .await?;
     let pairs: Vec<(i32, &ValidVacancy)> =
         ids.iter().copied().zip(valids.iter().copied()).collect();
     write_skills(db, &pairs).await?;
