@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::StatusCode;
 use axum::response::Response;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
@@ -85,7 +86,8 @@ fn request_span(request: &Request) -> Span {
 fn record_response(response: &Response, latency: Duration, span: &Span) {
     span.record("status", response.status().as_u16());
     span.record("latency_ms", latency.as_secs_f64() * 1000.0);
-    if response.status().is_server_error() {
+    // 503 is /readyz saying "not yet" while the service starts: expected, not a failure.
+    if response.status().is_server_error() && response.status() != StatusCode::SERVICE_UNAVAILABLE {
         tracing::error!("answered with a server error");
     } else {
         tracing::debug!("answered");
