@@ -104,3 +104,19 @@ impl Catalogue {
             .find(|s| s.site_code.eq_ignore_ascii_case(text) || domain::fold(&s.name) == folded)
     }
 }
+
+/// A site by id and name.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SiteRef {
+    pub id: i32,
+    pub name: String,
+}
+
+impl SiteRef {
+    pub fn new(catalogue: &Catalogue, id: i32) -> SiteRef {
+        SiteRef {
+            id,
+            name: catalogue.site_name(id),
+        }
+    }
+}

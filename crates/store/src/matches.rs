@@ -19,27 +19,12 @@ use serde::Serialize;
 use crate::Store;
 use crate::audit;
 use crate::authz::Actor;
+use crate::catalogue::SiteRef;
 use crate::entities::{match_record, skill, staff, staff_skill, vacancy, vacancy_skill};
 use crate::error::{Error, Result};
 use crate::match_sync::StoredExplanation;
 use crate::matching::{self, Selection};
 use crate::paging::{PageRequest, Paged};
-
-/// A site by id and name.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct SiteRef {
-    pub id: i32,
-    pub name: String,
-}
-
-impl SiteRef {
-    pub fn new(catalogue: &crate::Catalogue, id: i32) -> SiteRef {
-        SiteRef {
-            id,
-            name: catalogue.site_name(id),
-        }
-    }
-}
 
 /// Points each component earned (out of the weights in `[matching.weights]`).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use store::matches::SiteRef;
+use store::catalogue::SiteRef;
 use store::vacancies::draft::VacancyDraft;
 use store::vacancies::operations::VacancyListFilter;
 use store::{Paged, Store, VacancyRecord};
