@@ -47,7 +47,7 @@ use sea_orm::DatabaseConnection;
 pub use authz::Actor;
 pub use catalogue::Catalogue;
 pub use config::{CommandLine, Settings};
-pub use entities::typed::{StaffRecord, VacancyRecord};
+pub use entities::typed::{StaffListed, StaffRecord, VacancyListed, VacancyRecord};
 pub use error::{Error, FieldError, Result};
 pub use paging::{PageRequest, Paged};
 

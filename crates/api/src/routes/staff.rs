@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use store::catalogue::SiteRef;
 use store::staff::draft::StaffDraft;
 use store::staff::operations::StaffListFilter;
-use store::{Catalogue, StaffRecord};
+use store::{Catalogue, StaffListed, StaffRecord};
 
 use crate::auth::Actor;
 use crate::error::AppResult;
@@ -95,10 +95,9 @@ fn respond(record: StaffRecord, catalogue: &Catalogue) -> StaffResponse {
     }
 }
 
-fn summary(record: StaffRecord) -> StaffSummary {
-    let s = record.staff;
+fn summary(s: StaffListed) -> StaffSummary {
     StaffSummary {
-        id: record.id,
+        id: s.id,
         trust: s.trust.as_str().to_owned(),
         staff_number: s.staff_number,
         name: s.name,

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use store::catalogue::SiteRef;
 use store::vacancies::draft::VacancyDraft;
 use store::vacancies::operations::VacancyListFilter;
-use store::{Paged, Store, VacancyRecord};
+use store::{Paged, Store, VacancyListed, VacancyRecord};
 
 use crate::auth::Actor;
 use crate::error::AppResult;
@@ -78,12 +78,11 @@ fn respond(store: &Store, record: VacancyRecord) -> VacancyResponse {
     }
 }
 
-fn summary(record: VacancyRecord, catalogue: &store::Catalogue) -> VacancySummary {
-    let v = record.vacancy;
+fn summary(v: VacancyListed, catalogue: &store::Catalogue) -> VacancySummary {
     VacancySummary {
-        id: record.id,
+        id: v.id,
         trust: v.trust.as_str().to_owned(),
-        site: SiteRef::new(catalogue, record.site_id),
+        site: SiteRef::new(catalogue, v.site_id),
         reference: v.reference,
         title: v.title,
         band: v.band.code().to_owned(),

@@ -366,3 +366,68 @@ impl crate::vacancies::records::StoredVacancy {
         })
     }
 }
+
+/// A staff record as a list shows it: the row's own columns, without its skills, so that a
+/// page of the list is one query.
+#[derive(Debug, Clone)]
+pub struct StaffListed {
+    pub id: i32,
+    pub trust: domain::OdsCode,
+    pub staff_number: String,
+    pub name: String,
+    pub band: Band,
+    pub staff_group: StaffGroup,
+    pub job_title: String,
+    pub status: CaseStatus,
+    pub redeployment_period_ends: chrono::NaiveDate,
+}
+
+/// A vacancy as a list shows it: the row's own columns, without its skills.
+#[derive(Debug, Clone)]
+pub struct VacancyListed {
+    pub id: i32,
+    pub trust: domain::OdsCode,
+    pub site_id: i32,
+    pub reference: String,
+    pub title: String,
+    pub band: Band,
+    pub staff_group: StaffGroup,
+    pub hours: Hours,
+    pub closing_date: chrono::NaiveDate,
+    pub status: VacancyStatus,
+}
+
+impl staff::Model {
+    /// The row as a list shows it.
+    pub fn listed(&self, catalogue: &crate::Catalogue) -> Result<StaffListed> {
+        Ok(StaffListed {
+            id: self.id,
+            trust: trust_code("at_risk_staff", self.id, self.trust_id, catalogue)?,
+            staff_number: self.staff_number.clone(),
+            name: self.name.clone(),
+            band: self.band_value()?,
+            staff_group: self.staff_group_value()?,
+            job_title: self.job_title.clone(),
+            status: self.case_status()?,
+            redeployment_period_ends: self.redeployment_period_ends,
+        })
+    }
+}
+
+impl vacancy::Model {
+    /// The row as a list shows it.
+    pub fn listed(&self, catalogue: &crate::Catalogue) -> Result<VacancyListed> {
+        Ok(VacancyListed {
+            id: self.id,
+            trust: trust_code("vacancies", self.id, self.trust_id, catalogue)?,
+            site_id: self.site_id,
+            reference: self.reference.clone(),
+            title: self.title.clone(),
+            band: self.band_value()?,
+            staff_group: self.staff_group_value()?,
+            hours: self.hours_value()?,
+            closing_date: self.closing_date,
+            status: self.vacancy_status()?,
+        })
+    }
+}

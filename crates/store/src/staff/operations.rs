@@ -8,7 +8,7 @@ use crate::Store;
 use crate::audit;
 use crate::authz::Actor;
 use crate::checks::PlacedSkills;
-use crate::entities::typed::StaffRecord;
+use crate::entities::typed::{StaffListed, StaffRecord};
 use crate::error::{Error, FieldError, Result};
 use crate::paging::{PageRequest, Paged};
 use crate::staff::draft::{StaffDraft, ValidStaff};
@@ -142,7 +142,7 @@ impl Store {
         actor: &Actor,
         asked: &StaffListFilter,
         page: PageRequest,
-    ) -> Result<Paged<StaffRecord>> {
+    ) -> Result<Paged<StaffListed>> {
         let scope = actor.staff_scope()?;
         let catalogue = self.catalogue();
         let mut errors = Vec::new();
@@ -183,11 +183,10 @@ impl Store {
         )
         .await?;
         let catalogue = self.catalogue();
-        let records = records::load_many(self.db(), rows)
-            .await?
+        let listed = rows
             .iter()
-            .map(|stored| stored.to_record(&catalogue))
+            .map(|row| row.listed(&catalogue))
             .collect::<Result<Vec<_>>>()?;
-        Ok(Paged::new(records, page, total))
+        Ok(Paged::new(listed, page, total))
     }
 }

@@ -7,7 +7,7 @@ use domain::{Role, VacancyStatus};
 use crate::Store;
 use crate::authz::{Actor, VacancyScope};
 use crate::checks::PlacedSkills;
-use crate::entities::typed::VacancyRecord;
+use crate::entities::typed::{VacancyListed, VacancyRecord};
 use crate::error::{Error, FieldError, Result};
 use crate::paging::{PageRequest, Paged};
 use crate::unit_of_work::{Kind, commit_one};
@@ -147,7 +147,7 @@ impl Store {
         actor: &Actor,
         asked: &VacancyListFilter,
         page: PageRequest,
-    ) -> Result<Paged<VacancyRecord>> {
+    ) -> Result<Paged<VacancyListed>> {
         let scope = actor.vacancy_scope()?;
         let catalogue = self.catalogue();
         let mut errors = Vec::new();
@@ -191,11 +191,10 @@ impl Store {
             }
         }
         let (rows, total) = records::list(self.db(), &filter, page).await?;
-        let records = records::load_many(self.db(), rows)
-            .await?
+        let listed = rows
             .iter()
-            .map(|stored| stored.to_record(&catalogue))
+            .map(|row| row.listed(&catalogue))
             .collect::<Result<Vec<_>>>()?;
-        Ok(Paged::new(records, page, total))
+        Ok(Paged::new(listed, page, total))
     }
 }
