@@ -226,7 +226,7 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
     match started.demo {
         Some(DemoStart::Loaded(loaded)) => {
             println!(
-                "demo data loaded: {} at-risk staff and {} vacancies in {:.1} s; matches stored: {} eligible pairs in {:.1} s",
+                "demo data loaded: {} at-risk staff and {} vacancies in {:.1} s; eligible pairs: {} (counted in {:.1} s; ranked on request, not stored)",
                 loaded.staff,
                 loaded.vacancies,
                 loaded.load_time.as_secs_f64(),
@@ -241,11 +241,12 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
         ),
         None => {}
     }
-    if let Some(eligible) = started.reranked_pairs {
-        println!(
-            "matches re-ranked with the current [matching] settings: {eligible} eligible pairs"
-        );
-    }
+    println!(
+        "match index: {} at-risk staff and {} vacancies in memory, loaded in {:.1} s",
+        started.index.staff,
+        started.index.vacancies,
+        started.index.load_time.as_secs_f64()
+    );
     println!("ready: http://{address}/readyz");
     server.await.context("the server stopped")??;
     Ok(())
@@ -265,7 +266,7 @@ impl LoadProgress for Bar {
 }
 
 async fn load_demo(store: &Store, spec: &store::demo_store::DemoSpec) -> Result<Vec<DemoAccount>> {
-    let bar = ProgressBar::new(0).with_message("loading demo data, then ranking every pair");
+    let bar = ProgressBar::new(0).with_message("loading demo data");
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta} left)")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
@@ -289,7 +290,7 @@ async fn load_demo(store: &Store, spec: &store::demo_store::DemoSpec) -> Result<
         loaded.load_time.as_secs_f64()
     );
     println!(
-        "matches stored: {} eligible pairs in {:.1} s",
+        "eligible pairs: {} (counted in {:.1} s; ranked on request, not stored)",
         loaded.eligible_pairs,
         loaded.rank_time.as_secs_f64()
     );
@@ -437,12 +438,11 @@ async fn import_postcodes(settings: Settings, file: PathBuf) -> Result<()> {
         "{} postcode positions stored, {} rows left out (no position, ended, or not a postcode)",
         outcome.stored, outcome.skipped
     );
-    // People may now be placed more exactly, so every pair is ranked again.
-    let eligible =
-        store::match_sync::rematch_all(store.db(), &store.settings().matching, store::today())
-            .await
-            .context("ranking every pair with the new positions")?;
-    println!("matches re-ranked: {eligible} eligible pairs");
+    // People may now be placed more exactly: every instance reloads every profile.
+    store::match_index::log_everything(store.db())
+        .await
+        .context("telling the match index that positions changed")?;
+    println!("matches are ranked with the new positions from the next request");
     Ok(())
 }
 

@@ -14,6 +14,7 @@ mod m20261129_000003_matching_and_outcomes;
 mod m20261129_000004_outbox_and_audit;
 mod m20261129_000005_sign_in;
 mod m20261130_000006_match_sync;
+mod m20261205_000007_decided_matches_only;
 mod support;
 
 #[derive(Debug)]
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_outbox_and_audit::Migration),
             Box::new(m20261129_000005_sign_in::Migration),
             Box::new(m20261130_000006_match_sync::Migration),
+            Box::new(m20261205_000007_decided_matches_only::Migration),
         ]
     }
 }

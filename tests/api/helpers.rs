@@ -194,6 +194,33 @@ impl TestApp {
         }
     }
 
+    /// The service started again on the same database with changed settings, as after an
+    /// operator edits the configuration and restarts.
+    pub async fn restarted_with(&self, change: impl FnOnce(&mut Settings)) -> TestApp {
+        let mut settings = self.settings.clone();
+        change(&mut settings);
+        let app = App::build(
+            settings.clone(),
+            domain::ReferenceData::london().unwrap(),
+            Startup {
+                without_email_delivery: true,
+                ..Startup::default()
+            },
+        )
+        .await
+        .unwrap();
+        TestApp {
+            router: app.router(),
+            db: app.store().db().clone(),
+            app,
+            url: self.url.clone(),
+            settings,
+            _folder: tempfile::tempdir().unwrap(),
+            // The first instance drops the database.
+            postgres: None,
+        }
+    }
+
     pub async fn send(&self, request: Request<Body>) -> Reply {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();

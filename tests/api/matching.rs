@@ -369,7 +369,70 @@ async fn candidates_and_matches_follow_records_as_they_are_registered_and_change
     assert_eq!(first["explanation"]["points"]["essential_skills"], 22.5);
     assert_eq!(first["explanation"]["location_basis"], "home_district");
     assert_eq!(first["explanation"]["still_eligible"], true);
-    let ama_match = first["match_id"].as_i64().unwrap();
+    let ama_match = first["match_id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        ama_match,
+        format!("{ama}-{post}"),
+        "a match id names its pair"
+    );
+
+    // The pair resolves by its id before anyone has acted on it, for whoever may see it.
+    let pair = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/matches/{ama_match}"),
+            Some(&p.hr_kings),
+            None,
+        )
+        .await;
+    assert_eq!(pair.status, StatusCode::OK, "{}", pair.body);
+    assert_eq!(pair.body["match_id"], ama_match.as_str());
+    assert_eq!(
+        (
+            pair.body["staff_id"].as_i64(),
+            pair.body["vacancy_id"].as_i64()
+        ),
+        (Some(ama), Some(post))
+    );
+    assert_eq!(pair.body["status"], "suggested");
+    assert_eq!(pair.body["history"], json!([]));
+    assert_eq!(pair.body["score"], first["score"]);
+    assert_eq!(pair.body["exact_match"], first["exact_match"]);
+    assert_eq!(pair.body["explanation"], first["explanation"]);
+    for (who, token) in [
+        ("another trust's HR", &p.hr_barts),
+        ("the partnership", &p.analyst),
+    ] {
+        let refused = app
+            .call(
+                Method::GET,
+                &format!("/api/v1/matches/{ama_match}"),
+                Some(token),
+                None,
+            )
+            .await;
+        problem(&refused, StatusCode::NOT_FOUND);
+        assert!(
+            refused.body.get("score").is_none(),
+            "{who} sees nothing of the pair"
+        );
+    }
+    // A vacancy that does not exist makes no match; an id that is not one is refused with
+    // what a match id looks like.
+    let apart = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/matches/{ben}-{}", post + 1000),
+            Some(&p.admin),
+            None,
+        )
+        .await;
+    problem(&apart, StatusCode::NOT_FOUND);
+    let malformed = app
+        .call(Method::GET, "/api/v1/matches/12x", Some(&p.admin), None)
+        .await;
+    problem(&malformed, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(malformed.body["errors"][0]["field"], "id");
 
     let mine = app
         .call(
@@ -381,7 +444,7 @@ async fn candidates_and_matches_follow_records_as_they_are_registered_and_change
         .await;
     assert_eq!(mine.status, StatusCode::OK, "{}", mine.body);
     assert_eq!(mine.body["total"], 1);
-    assert_eq!(mine.body["items"][0]["match_id"].as_i64(), Some(ama_match));
+    assert_eq!(mine.body["items"][0]["match_id"], ama_match.as_str());
     assert_eq!(mine.body["items"][0]["vacancy"]["title"], "Staff Nurse");
     assert_eq!(mine.body["items"][0]["vacancy"]["trust"], "RJZ");
     assert_eq!(mine.body["items"][0]["vacancy"]["band"], "6");
@@ -409,8 +472,8 @@ async fn candidates_and_matches_follow_records_as_they_are_registered_and_change
     let ama_now = &reply.body["items"][1];
     assert_eq!(ama_now["exact_match"], true, "{}", reply.body);
     assert_eq!(
-        ama_now["match_id"].as_i64(),
-        Some(ama_match),
+        ama_now["match_id"],
+        ama_match.as_str(),
         "the same pair keeps its id"
     );
     assert_eq!(ama_now["explanation"]["missing_skills"], json!([]));
@@ -451,24 +514,9 @@ async fn candidates_and_matches_follow_records_as_they_are_registered_and_change
         ["Ben Carter", "Ama Owusu"]
     );
 
-    // Once someone has acted on a pair, closing the vacancy keeps it, marked as no longer eligible;
-    // the untouched suggestion goes.
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
-    let acted = store::entities::match_record::Entity::find()
-        .filter(store::entities::match_record::Column::StaffId.eq(ama as i32))
-        .filter(store::entities::match_record::Column::VacancyId.eq(post as i32))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    store::entities::match_record::ActiveModel {
-        id: Set(acted.id),
-        status: Set("interested".to_owned()),
-        ..Default::default()
-    }
-    .update(&app.db)
-    .await
-    .unwrap();
+    // Once someone has acted on a pair, closing the vacancy keeps it, marked as no longer
+    // eligible, with the score it was decided on; the untouched suggestion goes.
+    let decided = record_decision(&app, &p.hr_kings, &ama_match, "interested").await;
     let closed = app
         .call(
             Method::PATCH,
@@ -492,6 +540,26 @@ async fn candidates_and_matches_follow_records_as_they_are_registered_and_change
         reply.body["items"][0]["explanation"]["still_eligible"],
         false
     );
+    assert_eq!(reply.body["items"][0]["score"], decided["score"]);
+    assert_eq!(reply.body["items"][0]["match_id"], ama_match.as_str());
+    let pair = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/matches/{ama_match}"),
+            Some(&p.hr_kings),
+            None,
+        )
+        .await;
+    assert_eq!(pair.status, StatusCode::OK, "{}", pair.body);
+    assert_eq!(pair.body["status"], "interested");
+    assert_eq!(pair.body["explanation"]["still_eligible"], false);
+    assert_eq!(
+        pair.body["explanation"]["points"],
+        decided["explanation"]["points"]
+    );
+    assert_eq!(pair.body["history"][0]["from"], "suggested");
+    assert_eq!(pair.body["history"][0]["to"], "interested");
+    assert_eq!(pair.body["history"][0]["by"], "hr@kch.nhs.uk");
 
     // A withdrawn case leaves every list it was suggested in.
     app.call(
@@ -504,6 +572,17 @@ async fn candidates_and_matches_follow_records_as_they_are_registered_and_change
     assert_eq!(
         candidate_names(&app, &p.hr_kings, second).await,
         ["Ama Owusu"]
+    );
+    // A pair the rules part that no one acted on is no match.
+    problem(
+        &app.call(
+            Method::GET,
+            &format!("/api/v1/matches/{ben}-{second}"),
+            Some(&p.admin),
+            None,
+        )
+        .await,
+        StatusCode::NOT_FOUND,
     );
 
     // Who may look: the vacancy's own HR and admin; another trust's HR does not learn it exists.
@@ -651,14 +730,21 @@ async fn an_instance_ranks_with_what_other_instances_wrote() {
 }
 
 #[tokio::test]
-async fn changed_matching_settings_re_rank_every_stored_pair_once() {
+async fn changed_matching_settings_take_effect_at_once_and_decisions_keep_their_scores() {
     let app = TestApp::new().await;
     let p = people(&app).await;
-    create(
+    let ama = create(
         &app,
         &p.hr_kings,
         "/api/v1/staff",
         nurse(&app, "1", "Ama Owusu", "RJZ", "6", 1).await,
+    )
+    .await;
+    let ben = create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/staff",
+        nurse(&app, "2", "Ben Carter", "RJZ", "6", 1).await,
     )
     .await;
     let post = create(
@@ -668,36 +754,118 @@ async fn changed_matching_settings_re_rank_every_stored_pair_once() {
         ward_post(&app, "W1").await,
     )
     .await;
-    let points =
-        |reply: &crate::helpers::Reply| reply.body["items"][0]["explanation"]["points"].clone();
-    let path = format!("/api/v1/vacancies/{post}/candidates");
-    let before = app.call(Method::GET, &path, Some(&p.hr_kings), None).await;
-    assert_eq!(points(&before)["staff_group"], 5.0);
+    let decided = record_decision(&app, &p.hr_kings, &format!("{ama}-{post}"), "shortlisted").await;
+    assert_eq!(decided["explanation"]["points"]["staff_group"], 5.0);
 
-    let today = chrono::Utc::now().date_naive();
-    let mut policy = matcher::MatchPolicy::default();
-    policy.weights.essential_skills = 35;
-    policy.weights.staff_group = 15;
-    let ranked = store::match_sync::rematch_if_stale(&app.db, &policy, today)
+    // The same database served with other weights: suggestions are ranked with them at once,
+    // with nothing to re-rank; the decided pair keeps its status, and its score is ranked anew
+    // too, since it still passes the rules.
+    let reweighted = app
+        .restarted_with(|settings| {
+            settings.matching.weights.essential_skills = 35;
+            settings.matching.weights.staff_group = 15;
+        })
+        .await;
+    let path = format!("/api/v1/vacancies/{post}/candidates");
+    let after = reweighted
+        .call(Method::GET, &path, Some(&p.hr_kings), None)
+        .await;
+    assert_eq!(after.status, StatusCode::OK, "{}", after.body);
+    let items = after.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{}", after.body);
+    for item in items {
+        assert_eq!(item["explanation"]["points"]["staff_group"], 15.0, "{item}");
+    }
+    let status_of = |id: i64| {
+        items
+            .iter()
+            .find(|i| i["staff"]["id"].as_i64() == Some(id))
+            .map(|i| i["status"].clone())
+    };
+    assert_eq!(status_of(ama), Some(json!("shortlisted")));
+    assert_eq!(status_of(ben), Some(json!("suggested")));
+    // What was stored with the decision is unchanged.
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let row = store::entities::match_record::Entity::find()
+        .filter(store::entities::match_record::Column::StaffId.eq(ama as i32))
+        .one(&reweighted.db)
         .await
+        .unwrap()
         .unwrap();
-    assert_eq!(
-        ranked,
-        Some(1),
-        "the settings the stored match was ranked with differ"
-    );
-    let after = app.call(Method::GET, &path, Some(&p.hr_kings), None).await;
-    assert_eq!(points(&after)["staff_group"], 15.0, "{}", after.body);
-    assert_eq!(
-        after.body["items"][0]["match_id"], before.body["items"][0]["match_id"],
-        "the pair keeps its id and status"
-    );
-    // The same settings again: nothing to do.
-    assert_eq!(
-        store::match_sync::rematch_if_stale(&app.db, &policy, today)
-            .await
-            .unwrap(),
-        None
-    );
+    assert_eq!(row.score, decided["score"].as_f64().unwrap());
+    reweighted.finish().await;
     app.finish().await;
+}
+
+/// Stores a decision about the pair `match_id` as the case workflow will: the pair as ranked
+/// now, with `status` and one history entry by the HR account `hr@kch.nhs.uk`. Returns the pair
+/// as it was shown when decided.
+async fn record_decision(
+    app: &TestApp,
+    token: &str,
+    match_id: &str,
+    status: &str,
+) -> serde_json::Value {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+    let shown = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/matches/{match_id}"),
+            Some(token),
+            None,
+        )
+        .await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+    let pair = shown.body;
+    let e = &pair["explanation"];
+    let hundredths = |name: &str| (e["points"][name].as_f64().unwrap() * 100.0).round() as u16;
+    let stored = store::matches::StoredExplanation(
+        [
+            hundredths("essential_skills"),
+            hundredths("desirable_skills"),
+            hundredths("band"),
+            hundredths("travel"),
+            hundredths("hours"),
+            hundredths("staff_group"),
+        ],
+        e["travel_minutes"].as_u64().unwrap() as u32,
+        e["band_drop"].as_u64().unwrap() as u8,
+        e["location_basis"].as_str().unwrap().to_owned(),
+    );
+    let now = chrono::Utc::now();
+    let row = store::entities::match_record::ActiveModel {
+        staff_id: Set(pair["staff_id"].as_i64().unwrap() as i32),
+        vacancy_id: Set(pair["vacancy_id"].as_i64().unwrap() as i32),
+        status: Set(status.to_owned()),
+        score: Set(pair["score"].as_f64().unwrap()),
+        exact_match: Set(pair["exact_match"].as_bool().unwrap()),
+        explanation: Set(stored.text()),
+        eligible: Set(true),
+        computed_at: Set(now),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let by = store::entities::user::Entity::find()
+        .filter(store::entities::user::Column::Email.eq("hr@kch.nhs.uk"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .map(|u| u.id);
+    store::entities::match_transition::ActiveModel {
+        match_id: Set(row.id),
+        from_status: Set("suggested".to_owned()),
+        to_status: Set(status.to_owned()),
+        by_user_id: Set(by),
+        at: Set(now),
+        reason: Set(None),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    pair
 }

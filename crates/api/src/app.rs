@@ -24,8 +24,16 @@ pub struct Startup {
 #[derive(Debug, Default)]
 pub struct Started {
     pub demo: Option<DemoStart>,
-    /// Set when the stored matches had to be ranked again: how many pairs are eligible.
-    pub reranked_pairs: Option<usize>,
+    /// The match index as loaded before the service reported ready.
+    pub index: IndexLoaded,
+}
+
+/// How much the match index holds, and how long it took to load.
+#[derive(Debug, Default)]
+pub struct IndexLoaded {
+    pub staff: usize,
+    pub vacancies: usize,
+    pub load_time: std::time::Duration,
 }
 
 /// The running service: its store and its router.
@@ -59,9 +67,8 @@ impl App {
         .await
     }
 
-    /// Migrates, loads reference data (and the demo data set when asked), ranks the stored
-    /// matches again if the `[matching]` settings changed, starts email delivery, and then
-    /// reports ready.
+    /// Migrates, loads reference data (and the demo data set when asked), loads the match
+    /// index, starts email delivery, and then reports ready.
     pub async fn start(&self, startup: &Startup) -> anyhow::Result<Started> {
         let store = self.store();
         let counts = store.prepare().await?;
@@ -76,13 +83,16 @@ impl App {
         if let Some(spec) = &startup.demo {
             started.demo = Some(store.start_demo(spec).await?);
         }
-        started.reranked_pairs = store::match_sync::rematch_if_stale(
-            store.db(),
-            &store.settings().matching,
-            store::today(),
-        )
-        .await
-        .map_err(|e| anyhow::anyhow!("ranking the stored records: {e}"))?;
+        let loading = std::time::Instant::now();
+        let index = store
+            .warm_matches()
+            .await
+            .map_err(|e| anyhow::anyhow!("loading the match index: {e}"))?;
+        started.index = IndexLoaded {
+            staff: index.staff_count(),
+            vacancies: index.vacancy_count(),
+            load_time: loading.elapsed(),
+        };
         if !startup.without_email_delivery {
             store::outbox::start_delivery(store.clone())?;
         }

@@ -12,6 +12,6 @@ pub mod router;
 pub mod routes;
 pub mod state;
 
-pub use app::{App, Started, Startup};
+pub use app::{App, IndexLoaded, Started, Startup};
 pub use router::{api_routes, openapi_document, router};
 pub use state::AppState;

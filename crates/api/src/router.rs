@@ -55,6 +55,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(matches::staff_matches))
         .routes(routes!(matches::vacancy_candidates))
         .routes(routes!(matches::why_not))
+        .routes(routes!(matches::match_detail))
 }
 
 /// The OpenAPI document, exactly as served.

@@ -14,7 +14,9 @@ pub mod skills;
 
 pub use policy::{MatchPolicy, PolicyError, Weights};
 pub use profile::{Registrations, StaffProfile, VacancyProfile};
-pub use rank::{Exclusions, Match, Matcher, RankContext, candidate_order, naive, vacancy_order};
+pub use rank::{
+    Exclusions, Grids, Match, Matcher, RankContext, candidate_order, naive, vacancy_order,
+};
 pub use rules::{Exclusion, RuleFailure};
 pub use score::{Explanation, Hundredths, Points};
 pub use skills::{SkillId, SkillInterner, SkillSet};

@@ -524,8 +524,35 @@ pub struct Matcher<'a> {
     context: RankContext<'a>,
     staff: &'a [StaffProfile],
     vacancies: &'a [VacancyProfile],
-    staff_grids: OnceLock<StaffGrids>,
-    vacancy_grids: OnceLock<Vec<Grid<VacancyProfile>>>,
+    grids: Held<'a, Grids>,
+}
+
+/// The grids a [`Matcher`] searches, each side built from its profiles the first time it is
+/// needed. Kept apart from the matcher so that a caller who ranks the same profiles request
+/// after request builds them once: hand the same `Grids` to every [`Matcher::with_grids`] over
+/// the same profiles and the same policy.
+#[derive(Debug, Default)]
+pub struct Grids {
+    staff: OnceLock<StaffGrids>,
+    vacancies: OnceLock<Vec<Grid<VacancyProfile>>>,
+}
+
+/// A value a matcher owns, or one it borrows from a caller who keeps it between matchers.
+#[derive(Debug)]
+enum Held<'a, T> {
+    Owned(T),
+    Borrowed(&'a T),
+}
+
+impl<T> std::ops::Deref for Held<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        match self {
+            Held::Owned(value) => value,
+            Held::Borrowed(value) => value,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -567,14 +594,36 @@ impl<'a> Matcher<'a> {
             context,
             staff,
             vacancies,
-            staff_grids: OnceLock::new(),
-            vacancy_grids: OnceLock::new(),
+            grids: Held::Owned(Grids::default()),
         }
+    }
+
+    /// A matcher that searches `grids`, built (by this matcher or an earlier one) from these
+    /// same `staff` and `vacancies` under the same policy. Grids built from other profiles
+    /// would find the wrong people; that is the caller's promise to keep.
+    pub fn with_grids(
+        context: RankContext<'a>,
+        staff: &'a [StaffProfile],
+        vacancies: &'a [VacancyProfile],
+        grids: &'a Grids,
+    ) -> Matcher<'a> {
+        Matcher {
+            context,
+            staff,
+            vacancies,
+            grids: Held::Borrowed(grids),
+        }
+    }
+
+    /// Builds both sides' grids now, rather than when a ranking first needs each.
+    pub fn build_grids(&self) {
+        self.staff_grids();
+        self.vacancy_grids();
     }
 
     /// The staff grids. Only people who can match at all are indexed.
     fn staff_grids(&self) -> &StaffGrids {
-        self.staff_grids.get_or_init(|| {
+        self.grids.staff.get_or_init(|| {
             let place_staff = |consenting_only: bool| -> Vec<(Band, Placed, &StaffProfile)> {
                 self.staff
                     .iter()
@@ -599,7 +648,7 @@ impl<'a> Matcher<'a> {
 
     /// The vacancy grids. Only open vacancies are indexed.
     fn vacancy_grids(&self) -> &[Grid<VacancyProfile>] {
-        self.vacancy_grids.get_or_init(|| {
+        self.grids.vacancies.get_or_init(|| {
             let placed: Vec<(Band, Placed, &VacancyProfile)> = self
                 .vacancies
                 .iter()

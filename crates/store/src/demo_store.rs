@@ -368,7 +368,7 @@ pub struct DemoLoaded {
     pub accounts: Vec<DemoAccount>,
     pub staff: usize,
     pub vacancies: usize,
-    /// Pairs the matcher found eligible, and stored.
+    /// Pairs the matcher finds eligible (ranked on request, never stored).
     pub eligible_pairs: usize,
     pub load_time: std::time::Duration,
     pub rank_time: std::time::Duration,
@@ -387,7 +387,7 @@ pub enum DemoStart {
 
 impl crate::Store {
     /// Generates the demo data set `spec` describes, loads it into an empty database in one
-    /// transaction, and ranks and stores every pair.
+    /// transaction, loads the match index and counts the eligible pairs.
     pub async fn load_demo(
         &self,
         spec: &demo::DemoSpec,
@@ -399,10 +399,16 @@ impl crate::Store {
         let accounts = load_demo(self.db(), &data, progress).await?;
         let load_time = started.elapsed();
         let started = std::time::Instant::now();
-        let eligible_pairs =
-            crate::match_sync::rematch_all(self.db(), &self.settings().matching, spec.today)
-                .await
-                .map_err(DemoLoadError::Ranking)?;
+        crate::match_index::log_everything(self.db())
+            .await
+            .map_err(DemoLoadError::Ranking)?;
+        let snapshot = self.warm_matches().await.map_err(DemoLoadError::Ranking)?;
+        let no_decisions = matcher::Exclusions::new();
+        let eligible_pairs = snapshot.eligible_pairs(matcher::RankContext {
+            policy: &self.settings().matching,
+            today: spec.today,
+            exclusions: &no_decisions,
+        });
         Ok(DemoLoaded {
             accounts,
             staff: data.staff.len(),

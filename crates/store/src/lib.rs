@@ -21,7 +21,7 @@ pub mod error;
 pub mod import;
 pub mod invitations;
 pub mod lenient;
-pub mod match_sync;
+pub mod match_index;
 pub mod matches;
 pub mod matching;
 pub mod outbox;
@@ -51,7 +51,7 @@ pub use entities::typed::{StaffListed, StaffRecord, VacancyListed, VacancyRecord
 pub use error::{Error, FieldError, Result};
 pub use paging::{PageRequest, Paged};
 
-use crate::match_sync::MatchIndex;
+use crate::match_index::MatchIndex;
 use crate::staff::draft::CheckContext;
 
 /// The database and everything an operation needs besides its own arguments: the settings,
@@ -167,9 +167,27 @@ impl Store {
             .clone()
     }
 
-    /// This instance's match index, which keeps stored matches current as records change.
+    /// This instance's match index: every profile in memory, caught up before each ranking.
     pub fn matches(&self) -> &MatchIndex {
         &self.inner.matches
+    }
+
+    /// The match index as of every change committed so far, for today.
+    pub async fn match_snapshot(&self) -> Result<Arc<match_index::Snapshot>> {
+        self.matches().snapshot(self.db(), today()).await
+    }
+
+    /// Loads the match index and builds its map grids, so that the first request ranks as
+    /// quickly as the rest; returns the snapshot it made.
+    pub async fn warm_matches(&self) -> Result<Arc<match_index::Snapshot>> {
+        let snapshot = self.match_snapshot().await?;
+        let no_decisions = matcher::Exclusions::new();
+        snapshot.warm(matcher::RankContext {
+            policy: &self.settings().matching,
+            today: snapshot.today(),
+            exclusions: &no_decisions,
+        });
+        Ok(snapshot)
     }
 
     /// Whether the database answers.

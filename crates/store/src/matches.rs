@@ -1,28 +1,31 @@
 //! Matching, as people ask about it: a staff member's matches best first, a vacancy's
-//! candidates in the DESIGN §2 order, and every hard rule that keeps a pair apart.
+//! candidates in the DESIGN §2 order, one pair, and every hard rule that keeps a pair apart.
 //!
-//! Lists are read from the `matches` table, which `match_sync` keeps current; a suggestion whose
-//! vacancy has closed since is left out. The explanation's skill names come from the pair's
-//! skills as they are now. Every read is audited.
+//! Suggestions are ranked when asked for, from the match index (caught up with every committed
+//! change first); the `matches` table holds only pairs someone has acted on, with the score and
+//! explanation as they were at that decision. A list is the live ranking with each stored
+//! pair's status laid over it, plus the acted-on pairs that no longer pass the rules (shown as
+//! stored, `still_eligible` false), in one order; a page is a slice of it. The explanation's
+//! skill names come from the pair's skills as they are now. Every read is audited.
 
+use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
-use chrono::{NaiveDate, Utc};
-use matcher::{Exclusions, MatchPolicy, RankContext};
-use sea_orm::sea_query::Query;
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+use chrono::NaiveDate;
+use domain::LocationBasis;
+use matcher::{
+    Exclusions, Hundredths, Match, MatchPolicy, RankContext, SkillId, StaffProfile, VacancyProfile,
 };
-use serde::Serialize;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::{Deserialize, Serialize};
 
 use crate::Store;
 use crate::audit;
 use crate::authz::Actor;
 use crate::catalogue::SiteRef;
-use crate::entities::{match_record, skill, staff, staff_skill, vacancy, vacancy_skill};
-use crate::error::{Error, Result};
-use crate::match_sync::StoredExplanation;
+use crate::entities::{match_record, match_transition, skill, staff, user, vacancy};
+use crate::error::{Error, FieldError, Result};
+use crate::match_index::Snapshot;
 use crate::matching::{self, Selection};
 use crate::paging::{PageRequest, Paged};
 
@@ -71,7 +74,8 @@ pub struct MatchedVacancy {
 /// One of a staff member's matches.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct StaffMatch {
-    pub match_id: i32,
+    /// The pair: `{staff id}-{vacancy id}`; see [`MatchId`].
+    pub match_id: String,
     pub vacancy: MatchedVacancy,
     /// 0–100.
     pub score: f64,
@@ -93,7 +97,8 @@ pub struct CandidateStaff {
 /// One of a vacancy's candidates.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Candidate {
-    pub match_id: i32,
+    /// The pair: `{staff id}-{vacancy id}`; see [`MatchId`].
+    pub match_id: String,
     pub staff: CandidateStaff,
     /// 0–100.
     pub score: f64,
@@ -126,122 +131,380 @@ pub struct WhyNot {
     pub location_basis: String,
 }
 
-/// Skill names for explanations: what each vacancy wants and each staff member holds.
-struct SkillsOnPage {
-    essential: HashMap<i32, Vec<i32>>,
-    desirable: HashMap<i32, Vec<i32>>,
-    held: HashMap<i32, HashSet<i32>>,
-    names: HashMap<i32, String>,
+/// One pair as `GET /api/v1/matches/{id}` shows it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MatchDetail {
+    /// The pair: `{staff id}-{vacancy id}`.
+    pub match_id: String,
+    pub staff_id: i32,
+    pub vacancy_id: i32,
+    /// Where the pairing has got to: suggested until someone acts on it.
+    pub status: String,
+    /// 0–100.
+    pub score: f64,
+    pub exact_match: bool,
+    pub explanation: Explanation,
+    /// Every move of the pair, oldest first; empty while it is only suggested.
+    pub history: Vec<HistoryEntry>,
 }
 
-impl SkillsOnPage {
-    async fn load(
-        db: &impl ConnectionTrait,
-        staff_ids: &[i32],
-        vacancy_ids: &[i32],
-    ) -> Result<SkillsOnPage, sea_orm::DbErr> {
-        let wanted = vacancy_skill::Entity::find()
-            .filter(vacancy_skill::Column::VacancyId.is_in(vacancy_ids.iter().copied()))
-            .all(db)
-            .await?;
-        let holding = staff_skill::Entity::find()
-            .filter(staff_skill::Column::StaffId.is_in(staff_ids.iter().copied()))
-            .all(db)
-            .await?;
-        let mut page = SkillsOnPage {
-            essential: HashMap::new(),
-            desirable: HashMap::new(),
-            held: HashMap::new(),
-            names: HashMap::new(),
+/// One move of a pair from one status to another.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct HistoryEntry {
+    pub from: String,
+    pub to: String,
+    /// The email of the account that made the move; none once that account is deleted.
+    pub by: Option<String>,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub reason: Option<String>,
+}
+
+/// A pair's public id: the staff record's id and the vacancy's id joined by a hyphen
+/// (`1623-437`). It names the pair from the moment it is suggested, before any row stores it,
+/// and never changes; both ids are positive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MatchId {
+    pub staff_id: i32,
+    pub vacancy_id: i32,
+}
+
+/// What a match id in an address says, once read.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ParsedMatchId {
+    /// Two ids that could name records.
+    Pair(MatchId),
+    /// The right form, but numbers no record has (zero, or too large to be an id).
+    NoSuchPair,
+}
+
+impl MatchId {
+    /// The pattern the API document gives for a match id.
+    pub const PATTERN: &'static str = "^[0-9]{1,10}-[0-9]{1,10}$";
+
+    pub fn of(pair: &Match) -> MatchId {
+        MatchId {
+            staff_id: pair.staff_id as i32,
+            vacancy_id: pair.vacancy_id as i32,
+        }
+    }
+
+    /// Reads `text`; refuses, naming the field, anything not of the form `1623-437`.
+    pub fn parse(text: &str) -> Result<ParsedMatchId> {
+        let malformed = || {
+            Error::Invalid(vec![FieldError::new(
+                "id",
+                "a match id is a staff record's id and a vacancy's id joined by a hyphen, \
+                 such as 1623-437",
+            )])
         };
-        let ids: HashSet<i32> = wanted.iter().map(|w| w.skill_id).collect();
-        for w in wanted {
-            let list = if w.essential {
-                &mut page.essential
-            } else {
-                &mut page.desirable
-            };
-            list.entry(w.vacancy_id).or_default().push(w.skill_id);
+        let (staff, vacancy) = text.split_once('-').ok_or_else(malformed)?;
+        let digits =
+            |part: &str| (1..=10).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit());
+        if !digits(staff) || !digits(vacancy) {
+            return Err(malformed());
         }
-        for h in holding {
-            page.held.entry(h.staff_id).or_default().insert(h.skill_id);
+        let id = |part: &str| part.parse::<i32>().ok().filter(|id| *id > 0);
+        Ok(match (id(staff), id(vacancy)) {
+            (Some(staff_id), Some(vacancy_id)) => ParsedMatchId::Pair(MatchId {
+                staff_id,
+                vacancy_id,
+            }),
+            _ => ParsedMatchId::NoSuchPair,
+        })
+    }
+}
+
+impl std::fmt::Display for MatchId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}", self.staff_id, self.vacancy_id)
+    }
+}
+
+/// A pair's explanation as stored with a decision: the points in hundredths (essential
+/// skills, desirable skills, band, travel, hours, staff group), the travel minutes, the band
+/// drop and the location basis, as a short JSON array
+/// (`[2250,1500,1500,1120,500,500,20,0,"home_district"]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredExplanation(pub [u16; 6], pub u32, pub u8, pub String);
+
+impl StoredExplanation {
+    /// The explanation of `found`, to store with a decision about it.
+    pub fn of(found: &Match) -> StoredExplanation {
+        let e = &found.explanation;
+        let p = &e.points;
+        StoredExplanation(
+            [
+                p.essential_skills.0,
+                p.desirable_skills.0,
+                p.band.0,
+                p.travel.0,
+                p.hours.0,
+                p.staff_group.0,
+            ],
+            e.travel_minutes,
+            e.band_drop,
+            serialized_code(&e.location_basis),
+        )
+    }
+
+    pub fn text(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The stored text as the matcher's explanation; `None` if it is not one.
+    fn parse(text: &str) -> Option<matcher::Explanation> {
+        let StoredExplanation(points, travel_minutes, band_drop, basis) =
+            serde_json::from_str(text).ok()?;
+        let location_basis: LocationBasis =
+            serde_json::from_value(serde_json::Value::String(basis)).ok()?;
+        Some(matcher::Explanation {
+            points: matcher::Points {
+                essential_skills: Hundredths(points[0]),
+                desirable_skills: Hundredths(points[1]),
+                band: Hundredths(points[2]),
+                travel: Hundredths(points[3]),
+                hours: Hundredths(points[4]),
+                staff_group: Hundredths(points[5]),
+            },
+            travel_minutes,
+            band_drop,
+            location_basis,
+        })
+    }
+}
+
+/// A stored decision as a pair the matcher could have found, for a pair that no longer
+/// passes the rules: its score and explanation as stored, its candidate order from the staff
+/// member as they are now.
+fn decided_pair(
+    row: &match_record::Model,
+    staff: &StaffProfile,
+    today: NaiveDate,
+) -> Result<Match> {
+    let explanation = StoredExplanation::parse(&row.explanation)
+        .ok_or_else(|| Error::unreadable_row("matches", row.id, "the explanation is not one"))?;
+    Ok(Match {
+        staff_id: i64::from(row.staff_id),
+        vacancy_id: i64::from(row.vacancy_id),
+        score: Hundredths((row.score * 100.0).round().clamp(0.0, 10_000.0) as u16),
+        exact_match: row.exact_match,
+        priority_tier: staff.priority_tier,
+        days_left: (staff.redeployment_period_ends - today).num_days() as i32,
+        explanation,
+    })
+}
+
+/// A pair in a list: as ranked now, or as stored when it no longer passes the rules.
+struct Listed<'r> {
+    pair: Match,
+    stored: Option<&'r match_record::Model>,
+    still_eligible: bool,
+}
+
+impl Listed<'_> {
+    fn status(&self) -> String {
+        self.stored.map_or_else(
+            || domain::MatchStatus::Suggested.code().to_owned(),
+            |row| row.status.clone(),
+        )
+    }
+}
+
+/// The decisions among `stored` that keep pairs apart, for ranking.
+fn exclusions_in(stored: &[match_record::Model]) -> Exclusions {
+    stored
+        .iter()
+        .filter_map(|row| {
+            matching::exclusion_of(&row.status)
+                .map(|by| ((i64::from(row.staff_id), i64::from(row.vacancy_id)), by))
+        })
+        .collect()
+}
+
+/// `live` (ranked now) with `stored`'s statuses laid over it, plus every stored pair acted on
+/// that `live` lacks, all in `order`.
+fn merged<'r>(
+    live: Vec<Match>,
+    stored: &'r [match_record::Model],
+    snapshot: &Snapshot,
+    order: fn(&Match, &Match) -> Ordering,
+) -> Result<Vec<Listed<'r>>> {
+    let by_pair: HashMap<(i64, i64), &match_record::Model> = stored
+        .iter()
+        .map(|row| ((i64::from(row.staff_id), i64::from(row.vacancy_id)), row))
+        .collect();
+    let mut listed: Vec<Listed<'r>> = live
+        .into_iter()
+        .map(|pair| Listed {
+            stored: by_pair.get(&(pair.staff_id, pair.vacancy_id)).copied(),
+            still_eligible: true,
+            pair,
+        })
+        .collect();
+    let ranked: HashSet<(i64, i64)> = listed
+        .iter()
+        .map(|l| (l.pair.staff_id, l.pair.vacancy_id))
+        .collect();
+    let suggested = domain::MatchStatus::Suggested.code();
+    for row in stored {
+        let key = (i64::from(row.staff_id), i64::from(row.vacancy_id));
+        if row.status == suggested || ranked.contains(&key) {
+            continue;
         }
-        page.names = skill::Entity::find()
+        let Some(person) = snapshot.staff(row.staff_id) else {
+            continue;
+        };
+        listed.push(Listed {
+            pair: decided_pair(row, person, snapshot.today())?,
+            stored: Some(row),
+            still_eligible: false,
+        });
+    }
+    listed.sort_by(|a, b| order(&a.pair, &b.pair));
+    Ok(listed)
+}
+
+/// The rows of `listed` on the page `request` asks for.
+fn page_of<'l, 'r>(listed: &'l [Listed<'r>], request: PageRequest) -> &'l [Listed<'r>] {
+    let start = usize::try_from(request.offset())
+        .unwrap_or(usize::MAX)
+        .min(listed.len());
+    let end = start
+        .saturating_add(usize::try_from(request.per_page).unwrap_or(usize::MAX))
+        .min(listed.len());
+    &listed[start..end]
+}
+
+/// Skill names for the explanations on one page, read in one query.
+struct SkillNames(HashMap<i32, String>);
+
+/// The skills an explanation lists for a pair, as the matcher's ids.
+struct PairSkills {
+    matched: Vec<SkillId>,
+    missing: Vec<SkillId>,
+    matched_desirable: Vec<SkillId>,
+}
+
+impl PairSkills {
+    fn of(snapshot: &Snapshot, pair: &Match) -> PairSkills {
+        let profiles = snapshot
+            .staff(pair.staff_id as i32)
+            .zip(snapshot.vacancy(pair.vacancy_id as i32));
+        match profiles {
+            Some((person, post)) => PairSkills::between(person, post),
+            None => PairSkills {
+                matched: Vec::new(),
+                missing: Vec::new(),
+                matched_desirable: Vec::new(),
+            },
+        }
+    }
+
+    fn between(person: &StaffProfile, post: &VacancyProfile) -> PairSkills {
+        PairSkills {
+            matched: matcher::Explanation::matched_skills(person, post),
+            missing: matcher::Explanation::missing_skills(person, post),
+            matched_desirable: matcher::Explanation::matched_desirable(person, post),
+        }
+    }
+
+    fn ids(&self) -> impl Iterator<Item = i32> + '_ {
+        self.matched
+            .iter()
+            .chain(&self.missing)
+            .chain(&self.matched_desirable)
+            .map(|id| id.0 as i32)
+    }
+}
+
+impl SkillNames {
+    async fn load(db: &impl ConnectionTrait, skills: &[PairSkills]) -> Result<SkillNames> {
+        let ids: HashSet<i32> = skills.iter().flat_map(PairSkills::ids).collect();
+        if ids.is_empty() {
+            return Ok(SkillNames(HashMap::new()));
+        }
+        let names = skill::Entity::find()
             .filter(skill::Column::Id.is_in(ids))
             .all(db)
             .await?
             .into_iter()
             .map(|s| (s.id, s.name))
             .collect();
-        Ok(page)
+        Ok(SkillNames(names))
     }
 
-    /// The names of `vacancy`'s skills of one kind that `staff` holds (or does not).
-    fn names(
-        &self,
-        of: &HashMap<i32, Vec<i32>>,
-        vacancy: i32,
-        staff: i32,
-        held: bool,
-    ) -> Vec<String> {
-        let holds = self.held.get(&staff);
-        let mut names: Vec<String> = of
-            .get(&vacancy)
-            .into_iter()
-            .flatten()
-            .filter(|id| holds.is_some_and(|h| h.contains(id)) == held)
-            .filter_map(|id| self.names.get(id).cloned())
+    fn names(&self, ids: &[SkillId]) -> Vec<String> {
+        let mut names: Vec<String> = ids
+            .iter()
+            .filter_map(|id| self.0.get(&(id.0 as i32)).cloned())
             .collect();
         names.sort();
         names
     }
 
-    fn explain(&self, row: &match_record::Model) -> Result<Explanation> {
-        let StoredExplanation(points, travel_minutes, band_drop, location_basis) =
-            StoredExplanation::parse(&row.explanation).ok_or_else(|| {
-                Error::unreadable_row("matches", row.id, "the explanation is not one")
-            })?;
-        let points = points.map(|hundredths| f64::from(hundredths) / 100.0);
-        let points = Points {
-            essential_skills: points[0],
-            desirable_skills: points[1],
-            band: points[2],
-            travel: points[3],
-            hours: points[4],
-            staff_group: points[5],
-        };
-        Ok(Explanation {
-            points,
-            matched_skills: self.names(&self.essential, row.vacancy_id, row.staff_id, true),
-            missing_skills: self.names(&self.essential, row.vacancy_id, row.staff_id, false),
-            matched_desirable_skills: self.names(
-                &self.desirable,
-                row.vacancy_id,
-                row.staff_id,
-                true,
-            ),
-            travel_minutes,
-            band_drop,
-            location_basis,
-            still_eligible: row.eligible,
-        })
+    /// The pair's explanation as shown.
+    fn explain(&self, pair: &Match, skills: &PairSkills, still_eligible: bool) -> Explanation {
+        let e = &pair.explanation;
+        Explanation {
+            points: Points {
+                essential_skills: e.points.essential_skills.get(),
+                desirable_skills: e.points.desirable_skills.get(),
+                band: e.points.band.get(),
+                travel: e.points.travel.get(),
+                hours: e.points.hours.get(),
+                staff_group: e.points.staff_group.get(),
+            },
+            matched_skills: self.names(&skills.matched),
+            missing_skills: self.names(&skills.missing),
+            matched_desirable_skills: self.names(&skills.matched_desirable),
+            travel_minutes: e.travel_minutes,
+            band_drop: e.band_drop,
+            location_basis: serialized_code(&e.location_basis),
+            still_eligible,
+        }
     }
 }
 
-/// Pairs worth showing: any a person has acted on, and suggestions whose vacancy is still open.
-fn worth_showing(today: NaiveDate) -> Condition {
-    let open_vacancies = Query::select()
-        .column(vacancy::Column::Id)
-        .from(vacancy::Entity)
-        .and_where(vacancy::Column::Status.eq(domain::VacancyStatus::Open.code()))
-        .and_where(vacancy::Column::ClosingDate.gte(today))
-        .to_owned();
-    Condition::any()
-        .add(match_record::Column::Status.ne(domain::MatchStatus::Suggested.code()))
-        .add(match_record::Column::VacancyId.in_subquery(open_vacancies))
+/// The explanations of a page of pairs, their skill names read in one query.
+async fn explain_page(
+    db: &impl ConnectionTrait,
+    snapshot: &Snapshot,
+    page: &[Listed<'_>],
+) -> Result<Vec<Explanation>> {
+    let skills: Vec<PairSkills> = page
+        .iter()
+        .map(|l| PairSkills::of(snapshot, &l.pair))
+        .collect();
+    let names = SkillNames::load(db, &skills).await?;
+    Ok(page
+        .iter()
+        .zip(&skills)
+        .map(|(l, s)| names.explain(&l.pair, s, l.still_eligible))
+        .collect())
+}
+
+/// The stored decisions in one row (a staff member's) or column (a vacancy's).
+async fn decisions(
+    db: &impl ConnectionTrait,
+    column: match_record::Column,
+    id: i32,
+) -> Result<Vec<match_record::Model>> {
+    Ok(match_record::Entity::find()
+        .filter(column.eq(id))
+        .all(db)
+        .await?)
 }
 
 impl Store {
+    /// Everything ranking needs besides the profiles, with `exclusions` as the decisions.
+    fn rank_context<'a>(&'a self, today: NaiveDate, exclusions: &'a Exclusions) -> RankContext<'a> {
+        RankContext {
+            policy: &self.settings().matching,
+            today,
+            exclusions,
+        }
+    }
+
     /// The vacancies a staff member matches, best first, for whoever may read their record.
     pub async fn staff_matches(
         &self,
@@ -256,20 +519,14 @@ impl Store {
         if !actor.may_read_staff(person.trust_id, person.id)? {
             return Err(Error::NotFound("staff record"));
         }
-        let today = Utc::now().date_naive();
-        let listed = match_record::Entity::find()
-            .filter(match_record::Column::StaffId.eq(staff_id))
-            .filter(worth_showing(today));
-        let total = listed.clone().count(self.db()).await?;
-        let rows = listed
-            .order_by_desc(match_record::Column::Score)
-            .order_by_desc(match_record::Column::ExactMatch)
-            .order_by_asc(match_record::Column::VacancyId)
-            .offset(request.offset())
-            .limit(request.per_page)
-            .all(self.db())
-            .await?;
-        let vacancy_ids: Vec<i32> = rows.iter().map(|r| r.vacancy_id).collect();
+        let snapshot = self.match_snapshot().await?;
+        let stored = decisions(self.db(), match_record::Column::StaffId, staff_id).await?;
+        let exclusions = exclusions_in(&stored);
+        let live =
+            snapshot.vacancies_for(self.rank_context(snapshot.today(), &exclusions), staff_id);
+        let listed = merged(live, &stored, &snapshot, matcher::vacancy_order)?;
+        let page = page_of(&listed, request);
+        let vacancy_ids: Vec<i32> = page.iter().map(|l| l.pair.vacancy_id as i32).collect();
         let posts: HashMap<i32, vacancy::Model> = vacancy::Entity::find()
             .filter(vacancy::Column::Id.is_in(vacancy_ids.iter().copied()))
             .all(self.db())
@@ -277,7 +534,7 @@ impl Store {
             .into_iter()
             .map(|v| (v.id, v))
             .collect();
-        let skills = SkillsOnPage::load(self.db(), &[staff_id], &vacancy_ids).await?;
+        let explanations = explain_page(self.db(), &snapshot, page).await?;
         let catalogue = self.catalogue();
         audit::record(
             self.db(),
@@ -288,13 +545,13 @@ impl Store {
             Some("matches".to_owned()),
         )
         .await?;
-        let mut items = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let Some(post) = posts.get(&row.vacancy_id) else {
+        let mut items = Vec::with_capacity(page.len());
+        for (listed, explanation) in page.iter().zip(explanations) {
+            let Some(post) = posts.get(&(listed.pair.vacancy_id as i32)) else {
                 continue;
             };
             items.push(StaffMatch {
-                match_id: row.id,
+                match_id: MatchId::of(&listed.pair).to_string(),
                 vacancy: MatchedVacancy {
                     id: post.id,
                     title: post.title.clone(),
@@ -302,13 +559,13 @@ impl Store {
                     trust: catalogue.trust_code(post.trust_id),
                     site: SiteRef::new(&catalogue, post.site_id),
                 },
-                score: row.score,
-                exact_match: row.exact_match,
-                status: row.status.clone(),
-                explanation: skills.explain(row)?,
+                score: listed.pair.score.get(),
+                exact_match: listed.pair.exact_match,
+                status: listed.status(),
+                explanation,
             });
         }
-        Ok(Paged::new(items, request, total))
+        Ok(Paged::new(items, request, listed.len() as u64))
     }
 
     /// A vacancy's candidates in the DESIGN §2 order, for the HR team of its trust and admin.
@@ -330,27 +587,14 @@ impl Store {
                 "a vacancy's candidates are for the HR team of the vacancy's trust".to_owned(),
             ));
         }
-        let today = Utc::now().date_naive();
-        let to_staff = match_record::Entity::belongs_to(staff::Entity)
-            .from(match_record::Column::StaffId)
-            .to(staff::Column::Id)
-            .into();
-        let listed = match_record::Entity::find()
-            .join(JoinType::InnerJoin, to_staff)
-            .filter(match_record::Column::VacancyId.eq(vacancy_id))
-            .filter(worth_showing(today));
-        let total = listed.clone().count(self.db()).await?;
-        let rows = listed
-            .order_by_asc(staff::Column::PriorityTier)
-            .order_by_desc(match_record::Column::ExactMatch)
-            .order_by_desc(match_record::Column::Score)
-            .order_by_asc(staff::Column::RedeploymentPeriodEnds)
-            .order_by_asc(match_record::Column::StaffId)
-            .offset(request.offset())
-            .limit(request.per_page)
-            .all(self.db())
-            .await?;
-        let staff_ids: Vec<i32> = rows.iter().map(|r| r.staff_id).collect();
+        let snapshot = self.match_snapshot().await?;
+        let stored = decisions(self.db(), match_record::Column::VacancyId, vacancy_id).await?;
+        let exclusions = exclusions_in(&stored);
+        let live =
+            snapshot.candidates_for(self.rank_context(snapshot.today(), &exclusions), vacancy_id);
+        let listed = merged(live, &stored, &snapshot, matcher::candidate_order)?;
+        let page = page_of(&listed, request);
+        let staff_ids: Vec<i32> = page.iter().map(|l| l.pair.staff_id as i32).collect();
         let people: HashMap<i32, staff::Model> = staff::Entity::find()
             .filter(staff::Column::Id.is_in(staff_ids.iter().copied()))
             .all(self.db())
@@ -358,7 +602,7 @@ impl Store {
             .into_iter()
             .map(|s| (s.id, s))
             .collect();
-        let skills = SkillsOnPage::load(self.db(), &staff_ids, &[vacancy_id]).await?;
+        let explanations = explain_page(self.db(), &snapshot, page).await?;
         let catalogue = self.catalogue();
         audit::record(
             self.db(),
@@ -369,27 +613,133 @@ impl Store {
             Some(format!("candidates: staff {staff_ids:?}")),
         )
         .await?;
-        let mut items = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let Some(person) = people.get(&row.staff_id) else {
+        let mut items = Vec::with_capacity(page.len());
+        for (listed, explanation) in page.iter().zip(explanations) {
+            let Some(person) = people.get(&(listed.pair.staff_id as i32)) else {
                 continue;
             };
             items.push(Candidate {
-                match_id: row.id,
+                match_id: MatchId::of(&listed.pair).to_string(),
                 staff: CandidateStaff {
                     id: person.id,
                     name: person.name.clone(),
                     band: person.band.clone(),
                     trust: catalogue.trust_code(person.trust_id),
                 },
-                score: row.score,
-                exact_match: row.exact_match,
+                score: listed.pair.score.get(),
+                exact_match: listed.pair.exact_match,
                 priority_tier: person.priority_tier,
-                status: row.status.clone(),
-                explanation: skills.explain(row)?,
+                status: listed.status(),
+                explanation,
             });
         }
-        Ok(Paged::new(items, request, total))
+        Ok(Paged::new(items, request, listed.len() as u64))
+    }
+
+    /// One pair, by its match id, for whoever may see it: the staff member, their HR team, the
+    /// vacancy's HR team and admin. A pair that neither passes the rules nor has been acted on
+    /// is no match, and not found.
+    pub async fn match_detail(&self, actor: &Actor, id: &str) -> Result<MatchDetail> {
+        const NOT_FOUND: Error = Error::NotFound("match");
+        let ParsedMatchId::Pair(id) = MatchId::parse(id)? else {
+            return Err(NOT_FOUND);
+        };
+        let (Some(person), Some(post)) = (
+            staff::Entity::find_by_id(id.staff_id)
+                .one(self.db())
+                .await?,
+            vacancy::Entity::find_by_id(id.vacancy_id)
+                .one(self.db())
+                .await?,
+        ) else {
+            return Err(NOT_FOUND);
+        };
+        let sees_person = actor
+            .may_read_staff(person.trust_id, person.id)
+            .unwrap_or(false);
+        if !sees_person && !actor.may_see_candidates(post.trust_id) {
+            return Err(NOT_FOUND);
+        }
+        let stored = match_record::Entity::find()
+            .filter(match_record::Column::StaffId.eq(id.staff_id))
+            .filter(match_record::Column::VacancyId.eq(id.vacancy_id))
+            .all(self.db())
+            .await?;
+        let snapshot = self.match_snapshot().await?;
+        let exclusions = exclusions_in(&stored);
+        let live = snapshot.pair(
+            &self.rank_context(snapshot.today(), &exclusions),
+            id.staff_id,
+            id.vacancy_id,
+        );
+        let listed = merged(
+            live.into_iter().collect(),
+            &stored,
+            &snapshot,
+            matcher::vacancy_order,
+        )?;
+        let Some(shown) = listed.first() else {
+            return Err(NOT_FOUND);
+        };
+        let history = match shown.stored {
+            Some(row) => self.history(row.id).await?,
+            None => Vec::new(),
+        };
+        let explanation = explain_page(self.db(), &snapshot, &listed[..1])
+            .await?
+            .pop()
+            .ok_or(NOT_FOUND)?;
+        audit::record(
+            self.db(),
+            &actor.audit(),
+            "read",
+            "match",
+            Some(id.to_string()),
+            None,
+        )
+        .await?;
+        Ok(MatchDetail {
+            match_id: id.to_string(),
+            staff_id: id.staff_id,
+            vacancy_id: id.vacancy_id,
+            status: shown.status(),
+            score: shown.pair.score.get(),
+            exact_match: shown.pair.exact_match,
+            explanation,
+            history,
+        })
+    }
+
+    /// The moves of the stored pair `row_id`, oldest first.
+    async fn history(&self, row_id: i32) -> Result<Vec<HistoryEntry>> {
+        let moves = match_transition::Entity::find()
+            .filter(match_transition::Column::MatchId.eq(row_id))
+            .order_by_asc(match_transition::Column::At)
+            .order_by_asc(match_transition::Column::Id)
+            .all(self.db())
+            .await?;
+        let by_ids: HashSet<i32> = moves.iter().filter_map(|m| m.by_user_id).collect();
+        let emails: HashMap<i32, String> = if by_ids.is_empty() {
+            HashMap::new()
+        } else {
+            user::Entity::find()
+                .filter(user::Column::Id.is_in(by_ids))
+                .all(self.db())
+                .await?
+                .into_iter()
+                .map(|u| (u.id, u.email))
+                .collect()
+        };
+        Ok(moves
+            .into_iter()
+            .map(|m| HistoryEntry {
+                from: m.from_status,
+                to: m.to_status,
+                by: m.by_user_id.and_then(|u| emails.get(&u).cloned()),
+                at: m.at,
+                reason: m.reason,
+            })
+            .collect())
     }
 
     /// Every hard rule that keeps a staff member and a vacancy apart, for whoever may read the
@@ -409,7 +759,7 @@ impl Store {
         {
             return Err(Error::NotFound("vacancy"));
         }
-        let today = Utc::now().date_naive();
+        let today = crate::today();
         let staff_profile = matching::staff_profiles(self.db(), Selection::Ids(&[staff_id]))
             .await?
             .pop()

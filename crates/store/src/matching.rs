@@ -244,7 +244,7 @@ pub async fn vacancy_profiles<C: ConnectionTrait>(
 }
 
 /// A decision recorded on a match that keeps its pair apart, if its status is one.
-fn exclusion_of(status: &str) -> Option<Exclusion> {
+pub(crate) fn exclusion_of(status: &str) -> Option<Exclusion> {
     match status {
         "declined_by_staff" => Some(Exclusion::DeclinedByStaff),
         "rejected_by_employer" => Some(Exclusion::RejectedByEmployer),

@@ -1,14 +1,13 @@
 //! The tail every write to a staff record or vacancy ends with, in one place: the audit rows,
-//! the change logged for the match index and the affected matches re-ranked, all inside the
+//! and the change logged for the match index (which ranks on request), all inside the
 //! write's own transaction, then the commit. An operation begins its transaction, checks and
 //! writes, and hands the transaction here; nothing of it is visible until all of it is.
 
 use sea_orm::DatabaseTransaction;
 
-use crate::Store;
 use crate::audit::{self, AuditActor};
 use crate::error::Result;
-use crate::match_sync::Changes;
+use crate::match_index::Changes;
 
 /// What a write did, for the audit log and the match index.
 #[derive(Debug)]
@@ -20,7 +19,7 @@ pub(crate) struct Written<'a> {
     /// Said of every audit row: a status change, or that it came from an upload.
     pub detail: Option<String>,
     pub by: &'a AuditActor,
-    /// The staff records and vacancies whose matches must be ranked again.
+    /// The staff records and vacancies the match index must read again.
     pub changes: Changes,
 }
 
@@ -49,9 +48,8 @@ impl Kind {
     }
 }
 
-/// Audits one record's creation or change by `actor`, re-ranks it and commits.
+/// Audits one record's creation or change by `actor`, logs it for the match index and commits.
 pub(crate) async fn commit_one(
-    store: &Store,
     txn: DatabaseTransaction,
     actor: &crate::Actor,
     kind: Kind,
@@ -66,15 +64,11 @@ pub(crate) async fn commit_one(
         by: &by,
         changes: kind.changes(vec![id]),
     };
-    commit_write(store, txn, written).await
+    commit_write(txn, written).await
 }
 
-/// Audits the write, re-ranks what it changed and commits.
-pub(crate) async fn commit_write(
-    store: &Store,
-    txn: DatabaseTransaction,
-    written: Written<'_>,
-) -> Result<()> {
+/// Audits the write, logs what it changed for the match index and commits.
+pub(crate) async fn commit_write(txn: DatabaseTransaction, written: Written<'_>) -> Result<()> {
     match written.records.as_slice() {
         [(id, action)] => {
             audit::record(
@@ -98,16 +92,7 @@ pub(crate) async fn commit_write(
             .await?
         }
     }
-    let synced = store
-        .matches()
-        .after_write(
-            &txn,
-            &store.settings().matching,
-            crate::today(),
-            &written.changes,
-        )
-        .await?;
+    crate::match_index::log_write(&txn, &written.changes).await?;
     txn.commit().await?;
-    synced.committed();
     Ok(())
 }

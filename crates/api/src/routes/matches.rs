@@ -1,9 +1,10 @@
 //! Matching, as people ask about it: a staff member's matches best first, a vacancy's
-//! candidates in the DESIGN §2 order, and every hard rule that keeps a pair apart.
+//! candidates in the DESIGN §2 order, one pair by its match id, and every hard rule that keeps
+//! a pair apart.
 
 use axum::extract::State;
 use store::Paged;
-use store::matches::{Candidate, StaffMatch, WhyNot};
+use store::matches::{Candidate, MatchDetail, StaffMatch, WhyNot};
 
 use crate::auth::Actor;
 use crate::error::AppResult;
@@ -61,4 +62,19 @@ pub async fn why_not(
     Ok(axum::Json(
         state.store.why_not(&actor, staff_id, vacancy_id).await?,
     ))
+}
+
+#[utoipa::path(get, path = "/api/v1/matches/{id}", tag = "matching", security(("bearer" = [])),
+    params(("id" = String, Path, pattern = "^[0-9]{1,10}-[0-9]{1,10}$",
+        description = "The match id from a list: the staff record's id and the vacancy's id joined by a hyphen, such as 1623-437")),
+    responses((status = 200, description = "The pair: its status, score, explanation and history", body = MatchDetail),
+        BadRequest, NotSignedIn, NotFound, Invalid))]
+/// One pair, by its match id, for the staff member, their HR team, the vacancy's HR team and
+/// admin; suggested pairs included, before anyone has acted on them.
+pub async fn match_detail(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(id): ApiPath<String>,
+) -> AppResult<axum::Json<MatchDetail>> {
+    Ok(axum::Json(state.store.match_detail(&actor, &id).await?))
 }

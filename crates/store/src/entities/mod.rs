@@ -7,6 +7,7 @@ pub mod email_outbox;
 pub mod invitation;
 pub mod match_change;
 pub mod match_record;
+pub mod match_transition;
 pub mod postcode_location;
 pub mod session;
 pub mod sign_in_failure;

@@ -12,7 +12,7 @@ use super::table::{ColumnSpec, Columns, RowError, Table};
 use super::{ImportOptions, ImportReport};
 use crate::Store;
 use crate::error::Error;
-use crate::match_sync::Changes;
+use crate::match_index::Changes;
 use crate::staff::draft::CheckContext;
 use crate::unit_of_work::{Written, commit_write};
 
@@ -183,6 +183,6 @@ pub async fn run<U: Upload>(
         by: &options.audit,
         changes,
     };
-    commit_write(store, txn, written).await?;
+    commit_write(txn, written).await?;
     Ok(report)
 }

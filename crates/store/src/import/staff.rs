@@ -291,8 +291,8 @@ impl Upload for Staff {
             .is_ok_and(|as_stored| same_staff(&as_stored, valid))
     }
 
-    fn changes(ids: Vec<i32>) -> crate::match_sync::Changes {
-        crate::match_sync::Changes::staff(ids)
+    fn changes(ids: Vec<i32>) -> crate::match_index::Changes {
+        crate::match_index::Changes::staff(ids)
     }
 
     fn stored_id(stored: &StoredStaff) -> i32 {

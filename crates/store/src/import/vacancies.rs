@@ -228,8 +228,8 @@ impl Upload for Vacancies {
             .is_ok_and(|as_stored| same_vacancy(&as_stored, valid))
     }
 
-    fn changes(ids: Vec<i32>) -> crate::match_sync::Changes {
-        crate::match_sync::Changes::vacancies(ids)
+    fn changes(ids: Vec<i32>) -> crate::match_index::Changes {
+        crate::match_index::Changes::vacancies(ids)
     }
 
     fn stored_id(stored: &StoredVacancy) -> i32 {

@@ -78,7 +78,7 @@ impl Store {
             )));
         }
         let id = records::insert(&txn, &valid, chrono::Utc::now()).await?;
-        commit_one(self, txn, actor, Kind::Staff, (id, "create"), None).await?;
+        commit_one(txn, actor, Kind::Staff, (id, "create"), None).await?;
         self.staff_record(id).await
     }
 
@@ -131,7 +131,7 @@ impl Store {
         records::update(&txn, record.row, &valid, chrono::Utc::now()).await?;
         let detail = (valid.staff.status != before)
             .then(|| format!("status {} → {}", before.code(), valid.staff.status.code()));
-        commit_one(self, txn, actor, Kind::Staff, (id, "update"), detail).await?;
+        commit_one(txn, actor, Kind::Staff, (id, "update"), detail).await?;
         self.staff_record(id).await
     }
 

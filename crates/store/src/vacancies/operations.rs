@@ -88,7 +88,7 @@ impl Store {
             )));
         }
         let id = records::insert(&txn, &valid, chrono::Utc::now()).await?;
-        commit_one(self, txn, actor, Kind::Vacancy, (id, "create"), None).await?;
+        commit_one(txn, actor, Kind::Vacancy, (id, "create"), None).await?;
         self.vacancy_record(id).await
     }
 
@@ -137,7 +137,7 @@ impl Store {
         records::update(&txn, record.row, &valid, chrono::Utc::now()).await?;
         let detail = (valid.vacancy.status != before)
             .then(|| format!("status {} → {}", before.code(), valid.vacancy.status.code()));
-        commit_one(self, txn, actor, Kind::Vacancy, (id, "update"), detail).await?;
+        commit_one(txn, actor, Kind::Vacancy, (id, "update"), detail).await?;
         self.vacancy_record(id).await
     }
 

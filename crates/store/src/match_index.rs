@@ -1,0 +1,371 @@
+//! The match index: every staff member and vacancy as the matcher sees them, held in memory so
+//! that suggestions are ranked when someone asks for them, never stored.
+//!
+//! Writes only log what they changed. Every write that changes a staff record or vacancy ends,
+//! inside its own transaction, with [`log_write`]: it takes the next number from the
+//! `match_sync` counter (which also locks the counter until commit, so that changes are
+//! numbered in the order they commit) and records which records changed in `match_changes`.
+//!
+//! Reads catch up. [`MatchIndex::snapshot`] reads the counter; if this instance's profiles are
+//! older, it reads every change logged since (its own and other instances'), reloads just those
+//! records, and publishes a new [`Snapshot`]. A snapshot never changes once published, so a
+//! request ranks against one consistent set of profiles however many writes land meanwhile,
+//! and its map grids are built once and shared by every request until the next change.
+//!
+//! The profiles are a cache: nothing correct depends on them, and a new instance builds them
+//! from the database. This module never ranks (that is `matcher`), never decides who may see a
+//! pair, and never writes a match.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
+
+use chrono::NaiveDate;
+use matcher::{Grids, Match, Matcher, RankContext, StaffProfile, VacancyProfile};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter,
+};
+use tokio::sync::Mutex as AsyncMutex;
+
+use crate::entities::match_change;
+use crate::matching::{self, Selection};
+use crate::store_support::insert_chunked;
+
+/// Which staff records and vacancies a write created or changed.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    pub staff: Vec<i32>,
+    pub vacancies: Vec<i32>,
+}
+
+impl Changes {
+    pub fn staff(ids: impl IntoIterator<Item = i32>) -> Changes {
+        Changes {
+            staff: ids.into_iter().collect(),
+            vacancies: Vec::new(),
+        }
+    }
+
+    pub fn vacancies(ids: impl IntoIterator<Item = i32>) -> Changes {
+        Changes {
+            staff: Vec::new(),
+            vacancies: ids.into_iter().collect(),
+        }
+    }
+}
+
+/// Logged change kinds: one record, or everything (after a bulk load).
+const STAFF: &str = "staff";
+const VACANCY: &str = "vacancy";
+const EVERYTHING: &str = "all";
+
+/// Takes the next change number, holding the counter's lock until the transaction ends.
+async fn next_version<C: ConnectionTrait>(db: &C) -> crate::Result<i64> {
+    let bump = Query::update()
+        .table("match_sync")
+        .value("version", Expr::col("version").add(1))
+        .and_where(Expr::col("id").eq(1))
+        .to_owned();
+    db.execute(&bump).await?;
+    current_version(db).await
+}
+
+/// The number of the last committed change.
+async fn current_version<C: ConnectionTrait>(db: &C) -> crate::Result<i64> {
+    let read = Query::select()
+        .column("version")
+        .from("match_sync")
+        .and_where(Expr::col("id").eq(1))
+        .to_owned();
+    let row = db
+        .query_one(&read)
+        .await?
+        .ok_or_else(|| DbErr::Custom("the match_sync counter is missing".to_owned()))?;
+    Ok(row.try_get("", "version")?)
+}
+
+async fn log_changes<C: ConnectionTrait>(
+    db: &C,
+    version: i64,
+    kind: &str,
+    ids: &[i32],
+) -> crate::Result<()> {
+    let rows = ids
+        .iter()
+        .map(|id| match_change::ActiveModel {
+            version: Set(version),
+            kind: Set(kind.to_owned()),
+            record_id: Set(*id),
+            ..Default::default()
+        })
+        .collect();
+    Ok(insert_chunked(db, rows, None).await?)
+}
+
+/// Logs `changes` as made in `txn`, so that every instance's index reloads those records
+/// before it next ranks. Call it as the last step of the write's transaction.
+pub async fn log_write<C: ConnectionTrait>(txn: &C, changes: &Changes) -> crate::Result<()> {
+    if changes.staff.is_empty() && changes.vacancies.is_empty() {
+        return Ok(());
+    }
+    let version = next_version(txn).await?;
+    log_changes(txn, version, STAFF, &changes.staff).await?;
+    log_changes(txn, version, VACANCY, &changes.vacancies).await
+}
+
+/// Logs that everything may have changed (a bulk load, new postcode positions), so that every
+/// instance reloads every profile before it next ranks.
+pub async fn log_everything(db: &DatabaseConnection) -> crate::Result<()> {
+    let txn = crate::db::begin_write(db).await?;
+    let version = next_version(&txn).await?;
+    log_changes(&txn, version, EVERYTHING, &[0]).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Every profile as of change number `version`, with the map grids ranking searches (built
+/// the first time a request needs them, then shared). Never changed once published.
+#[derive(Debug)]
+pub struct Snapshot {
+    version: i64,
+    /// Openness depends on the day, so a new day means a fresh load.
+    today: NaiveDate,
+    staff: Vec<StaffProfile>,
+    staff_at: HashMap<i64, usize>,
+    vacancies: Vec<VacancyProfile>,
+    vacancy_at: HashMap<i64, usize>,
+    grids: Grids,
+}
+
+impl Snapshot {
+    /// Every profile, as stored now. The version is read first, so the profiles are at least
+    /// as new as it says.
+    async fn load<C: ConnectionTrait>(db: &C, today: NaiveDate) -> crate::Result<Snapshot> {
+        let version = current_version(db).await?;
+        let mut snapshot = Snapshot {
+            version,
+            today,
+            staff: Vec::new(),
+            staff_at: HashMap::new(),
+            vacancies: Vec::new(),
+            vacancy_at: HashMap::new(),
+            grids: Grids::default(),
+        };
+        snapshot.put_staff(&[], matching::staff_profiles(db, Selection::All).await?);
+        snapshot.put_vacancies(
+            &[],
+            matching::vacancy_profiles(db, Selection::All, today).await?,
+        );
+        Ok(snapshot)
+    }
+
+    /// A copy of this snapshot brought up to the counter: only the records changed since are
+    /// read again. Every change numbered up to the counter has committed, because a change
+    /// holds the counter's lock until it does.
+    async fn caught_up<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        today: NaiveDate,
+    ) -> crate::Result<Snapshot> {
+        let version = current_version(db).await?;
+        let logged = match_change::Entity::find()
+            .filter(match_change::Column::Version.gt(self.version))
+            .all(db)
+            .await?;
+        if today != self.today || logged.iter().any(|c| c.kind == EVERYTHING) {
+            return Snapshot::load(db, today).await;
+        }
+        let ids_of = |kind: &str| -> Vec<i32> {
+            let set: HashSet<i32> = logged
+                .iter()
+                .filter(|c| c.kind == kind)
+                .map(|c| c.record_id)
+                .collect();
+            set.into_iter().collect()
+        };
+        let (staff, vacancies) = (ids_of(STAFF), ids_of(VACANCY));
+        let mut next = Snapshot {
+            version: std::cmp::max(version, self.version),
+            today,
+            staff: self.staff.clone(),
+            staff_at: self.staff_at.clone(),
+            vacancies: self.vacancies.clone(),
+            vacancy_at: self.vacancy_at.clone(),
+            grids: Grids::default(),
+        };
+        if !staff.is_empty() {
+            next.put_staff(
+                &staff,
+                matching::staff_profiles(db, Selection::Ids(&staff)).await?,
+            );
+        }
+        if !vacancies.is_empty() {
+            next.put_vacancies(
+                &vacancies,
+                matching::vacancy_profiles(db, Selection::Ids(&vacancies), today).await?,
+            );
+        }
+        Ok(next)
+    }
+
+    /// Puts `found`, the profiles of the records `asked` for, in place; an asked-for record not
+    /// found no longer exists and leaves.
+    fn put_staff(&mut self, asked: &[i32], found: Vec<StaffProfile>) {
+        put(&mut self.staff, &mut self.staff_at, asked, found, |p| p.id);
+    }
+
+    fn put_vacancies(&mut self, asked: &[i32], found: Vec<VacancyProfile>) {
+        put(
+            &mut self.vacancies,
+            &mut self.vacancy_at,
+            asked,
+            found,
+            |p| p.id,
+        );
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.today
+    }
+
+    /// How many staff records the snapshot holds.
+    pub fn staff_count(&self) -> usize {
+        self.staff.len()
+    }
+
+    /// How many vacancies the snapshot holds.
+    pub fn vacancy_count(&self) -> usize {
+        self.vacancies.len()
+    }
+
+    pub fn staff(&self, id: i32) -> Option<&StaffProfile> {
+        self.staff_at.get(&i64::from(id)).map(|&at| &self.staff[at])
+    }
+
+    pub fn vacancy(&self, id: i32) -> Option<&VacancyProfile> {
+        self.vacancy_at
+            .get(&i64::from(id))
+            .map(|&at| &self.vacancies[at])
+    }
+
+    fn matcher<'a>(&'a self, context: RankContext<'a>) -> Matcher<'a> {
+        Matcher::with_grids(context, &self.staff, &self.vacancies, &self.grids)
+    }
+
+    /// The vacancy's eligible candidates in the DESIGN §2 order; none if it is not known.
+    pub fn candidates_for(&self, context: RankContext<'_>, vacancy_id: i32) -> Vec<Match> {
+        match self.vacancy_at.get(&i64::from(vacancy_id)) {
+            Some(&at) => self.matcher(context).candidates_for(at),
+            None => Vec::new(),
+        }
+    }
+
+    /// The staff member's eligible vacancies, best first; none if they are not known.
+    pub fn vacancies_for(&self, context: RankContext<'_>, staff_id: i32) -> Vec<Match> {
+        match self.staff_at.get(&i64::from(staff_id)) {
+            Some(&at) => self.matcher(context).vacancies_for(at),
+            None => Vec::new(),
+        }
+    }
+
+    /// The pair scored, if both are known and every hard rule passes.
+    pub fn pair(&self, context: &RankContext<'_>, staff_id: i32, vacancy_id: i32) -> Option<Match> {
+        context.evaluate(self.staff(staff_id)?, self.vacancy(vacancy_id)?)
+    }
+
+    /// How many pairs are eligible, counted on every core without holding them.
+    pub fn eligible_pairs(&self, context: RankContext<'_>) -> usize {
+        let count = AtomicUsize::new(0);
+        self.matcher(context).rank_all(|_, ranked| {
+            count.fetch_add(ranked.len(), Ordering::Relaxed);
+        });
+        count.into_inner()
+    }
+
+    /// Builds both sides' map grids now rather than on the first request that needs them.
+    pub fn warm(&self, context: RankContext<'_>) {
+        self.matcher(context).build_grids();
+    }
+}
+
+/// Replaces or adds each of `found` in `profiles` (indexed by id in `at`), and removes each of
+/// `asked` that `found` does not hold.
+fn put<P>(
+    profiles: &mut Vec<P>,
+    at: &mut HashMap<i64, usize>,
+    asked: &[i32],
+    found: Vec<P>,
+    id: impl Fn(&P) -> i64,
+) {
+    let present: HashSet<i64> = found.iter().map(&id).collect();
+    for profile in found {
+        match at.get(&id(&profile)) {
+            Some(&i) => profiles[i] = profile,
+            None => {
+                at.insert(id(&profile), profiles.len());
+                profiles.push(profile);
+            }
+        }
+    }
+    for gone in asked.iter().map(|&a| i64::from(a)) {
+        if present.contains(&gone) {
+            continue;
+        }
+        if let Some(i) = at.remove(&gone) {
+            profiles.swap_remove(i);
+            if let Some(moved) = profiles.get(i) {
+                at.insert(id(moved), i);
+            }
+        }
+    }
+}
+
+/// This instance's index, shared by every request.
+#[derive(Debug, Default)]
+pub struct MatchIndex {
+    current: RwLock<Option<Arc<Snapshot>>>,
+    /// Held while one request catches up, so that others wait for its snapshot rather than
+    /// each reading the same changes.
+    catching_up: AsyncMutex<()>,
+}
+
+impl MatchIndex {
+    pub fn new() -> MatchIndex {
+        MatchIndex::default()
+    }
+
+    fn published(&self) -> Option<Arc<Snapshot>> {
+        self.current
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// The profiles as of every change committed before this call, on `today`.
+    pub async fn snapshot<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        today: NaiveDate,
+    ) -> crate::Result<Arc<Snapshot>> {
+        let version = current_version(db).await?;
+        let fresh = |s: &Snapshot| s.version >= version && s.today == today;
+        if let Some(snapshot) = self.published().filter(|s| fresh(s)) {
+            return Ok(snapshot);
+        }
+        let _turn = self.catching_up.lock().await;
+        let published = self.published();
+        let next = match published {
+            Some(snapshot) if fresh(&snapshot) => return Ok(snapshot),
+            Some(snapshot) => snapshot.caught_up(db, today).await?,
+            None => Snapshot::load(db, today).await?,
+        };
+        let next = Arc::new(next);
+        *self
+            .current
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(next.clone());
+        Ok(next)
+    }
+}
