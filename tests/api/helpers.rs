@@ -306,3 +306,76 @@ pub async fn people(app: &TestApp) -> People {
         analyst: app.sign_in("analyst@london.nhs.uk").await,
     }
 }
+
+/// Stores a decision about the pair `match_id` as the case workflow will: the pair as ranked
+/// now, with `status` and one history entry by the HR account `hr@kch.nhs.uk`. Returns the pair
+/// as it was shown when decided.
+pub async fn record_decision(
+    app: &TestApp,
+    token: &str,
+    match_id: &str,
+    status: &str,
+) -> serde_json::Value {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+    let shown = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/matches/{match_id}"),
+            Some(token),
+            None,
+        )
+        .await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+    let pair = shown.body;
+    let e = &pair["explanation"];
+    let hundredths = |name: &str| (e["points"][name].as_f64().unwrap() * 100.0).round() as u16;
+    let stored = store::matches::StoredExplanation(
+        [
+            hundredths("essential_skills"),
+            hundredths("desirable_skills"),
+            hundredths("band"),
+            hundredths("travel"),
+            hundredths("hours"),
+            hundredths("staff_group"),
+        ],
+        e["travel_minutes"].as_u64().unwrap() as u32,
+        e["band_drop"].as_u64().unwrap() as u8,
+        e["location_basis"].as_str().unwrap().to_owned(),
+    );
+    let now = chrono::Utc::now();
+    let row = store::entities::match_record::ActiveModel {
+        staff_id: Set(pair["staff_id"].as_i64().unwrap() as i32),
+        vacancy_id: Set(pair["vacancy_id"].as_i64().unwrap() as i32),
+        status: Set(status.to_owned()),
+        score: Set(pair["score"].as_f64().unwrap()),
+        exact_match: Set(pair["exact_match"].as_bool().unwrap()),
+        explanation: Set(stored.text()),
+        eligible: Set(true),
+        computed_at: Set(now),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let by = store::entities::user::Entity::find()
+        .filter(store::entities::user::Column::Email.eq("hr@kch.nhs.uk"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .map(|u| u.id);
+    store::entities::match_transition::ActiveModel {
+        match_id: Set(row.id),
+        from_status: Set("suggested".to_owned()),
+        to_status: Set(status.to_owned()),
+        by_user_id: Set(by),
+        at: Set(now),
+        reason: Set(None),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    pair
+}

@@ -6,6 +6,7 @@ mod cli;
 mod concurrency;
 mod helpers;
 mod invitations;
+mod live_ranking;
 mod matching;
 mod openapi;
 mod session;

@@ -1,7 +1,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{TestApp, people, problem, site_of};
+use crate::helpers::{TestApp, people, problem, record_decision, site_of};
 
 #[tokio::test]
 async fn why_not_names_every_rule_that_keeps_a_pair_apart_in_words() {
@@ -665,14 +665,15 @@ async fn an_instance_ranks_with_what_other_instances_wrote() {
     let p = people(&first).await;
     let second = first.second_instance().await;
     // The first instance registers Ama and so loads its view of every record.
-    create(
+    let ama = create(
         &first,
         &p.hr_kings,
         "/api/v1/staff",
         nurse(&first, "1", "Ama Owusu", "RJZ", "6", 1).await,
     )
     .await;
-    // The second registers a vacancy: it ranks Ama, whom it has never been told about.
+    // The second registers a vacancy; the first, which has never been told about it, lists it
+    // on its next request, in the vacancy's candidates, in Ama's matches and as a pair.
     let post = create(
         &second,
         &p.hr_kings,
@@ -684,6 +685,29 @@ async fn an_instance_ranks_with_what_other_instances_wrote() {
         candidate_names(&first, &p.hr_kings, post).await,
         ["Ama Owusu"]
     );
+    let hers = first
+        .call(
+            Method::GET,
+            &format!("/api/v1/staff/{ama}/matches"),
+            Some(&p.hr_kings),
+            None,
+        )
+        .await;
+    assert_eq!(
+        hers.body["items"][0]["vacancy"]["id"].as_i64(),
+        Some(post),
+        "{}",
+        hers.body
+    );
+    let pair = first
+        .call(
+            Method::GET,
+            &format!("/api/v1/matches/{ama}-{post}"),
+            Some(&p.hr_kings),
+            None,
+        )
+        .await;
+    assert_eq!(pair.status, StatusCode::OK, "{}", pair.body);
     // The first registers Ben: its view catches up with the second's vacancy before ranking him.
     create(
         &first,
@@ -795,77 +819,4 @@ async fn changed_matching_settings_take_effect_at_once_and_decisions_keep_their_
     assert_eq!(row.score, decided["score"].as_f64().unwrap());
     reweighted.finish().await;
     app.finish().await;
-}
-
-/// Stores a decision about the pair `match_id` as the case workflow will: the pair as ranked
-/// now, with `status` and one history entry by the HR account `hr@kch.nhs.uk`. Returns the pair
-/// as it was shown when decided.
-async fn record_decision(
-    app: &TestApp,
-    token: &str,
-    match_id: &str,
-    status: &str,
-) -> serde_json::Value {
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
-    let shown = app
-        .call(
-            Method::GET,
-            &format!("/api/v1/matches/{match_id}"),
-            Some(token),
-            None,
-        )
-        .await;
-    assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
-    let pair = shown.body;
-    let e = &pair["explanation"];
-    let hundredths = |name: &str| (e["points"][name].as_f64().unwrap() * 100.0).round() as u16;
-    let stored = store::matches::StoredExplanation(
-        [
-            hundredths("essential_skills"),
-            hundredths("desirable_skills"),
-            hundredths("band"),
-            hundredths("travel"),
-            hundredths("hours"),
-            hundredths("staff_group"),
-        ],
-        e["travel_minutes"].as_u64().unwrap() as u32,
-        e["band_drop"].as_u64().unwrap() as u8,
-        e["location_basis"].as_str().unwrap().to_owned(),
-    );
-    let now = chrono::Utc::now();
-    let row = store::entities::match_record::ActiveModel {
-        staff_id: Set(pair["staff_id"].as_i64().unwrap() as i32),
-        vacancy_id: Set(pair["vacancy_id"].as_i64().unwrap() as i32),
-        status: Set(status.to_owned()),
-        score: Set(pair["score"].as_f64().unwrap()),
-        exact_match: Set(pair["exact_match"].as_bool().unwrap()),
-        explanation: Set(stored.text()),
-        eligible: Set(true),
-        computed_at: Set(now),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
-    let by = store::entities::user::Entity::find()
-        .filter(store::entities::user::Column::Email.eq("hr@kch.nhs.uk"))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .map(|u| u.id);
-    store::entities::match_transition::ActiveModel {
-        match_id: Set(row.id),
-        from_status: Set("suggested".to_owned()),
-        to_status: Set(status.to_owned()),
-        by_user_id: Set(by),
-        at: Set(now),
-        reason: Set(None),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
-    pair
 }
