@@ -69,6 +69,7 @@ struct Inner {
     /// Trusts and sites change only when reference data is loaded; read on every check.
     catalogue: RwLock<Arc<Catalogue>>,
     matches: MatchIndex,
+    read_audit: audit::ReadAudit,
 }
 
 impl std::fmt::Debug for Store {
@@ -112,6 +113,7 @@ impl Store {
                 reference,
                 catalogue: RwLock::new(Arc::new(Catalogue::default())),
                 matches: MatchIndex::new(),
+                read_audit: audit::ReadAudit::default(),
             }),
         }
     }
@@ -170,6 +172,28 @@ impl Store {
     /// This instance's match index: every profile in memory, caught up before each ranking.
     pub fn matches(&self) -> &MatchIndex {
         &self.inner.matches
+    }
+
+    /// Records in the audit log that `actor` read `entity` `id`, returning once it is
+    /// committed (with other reads' rows, in one transaction).
+    pub async fn audit_read(
+        &self,
+        actor: &Actor,
+        entity: &str,
+        id: impl ToString,
+        detail: Option<String>,
+    ) -> Result<()> {
+        self.inner
+            .read_audit
+            .record(
+                self.db(),
+                &actor.audit(),
+                entity,
+                Some(id.to_string()),
+                detail,
+            )
+            .await?;
+        Ok(())
     }
 
     /// The match index as of every change committed so far, for today.

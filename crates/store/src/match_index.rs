@@ -30,7 +30,7 @@ use sea_orm::{
 use tokio::sync::Mutex as AsyncMutex;
 
 use crate::entities::match_change;
-use crate::matching::{self, Selection};
+use crate::matching::{self, Selection, StaffFacts, VacancyFacts};
 use crate::store_support::insert_chunked;
 
 /// Which staff records and vacancies a write created or changed.
@@ -125,8 +125,9 @@ pub async fn log_everything(db: &DatabaseConnection) -> crate::Result<()> {
     Ok(())
 }
 
-/// Every profile as of change number `version`, with the map grids ranking searches (built
-/// the first time a request needs them, then shared). Never changed once published.
+/// Every profile as of change number `version`, with what lists show of each record and the
+/// map grids ranking searches (built the first time a request needs them, then shared). Never
+/// changed once published.
 #[derive(Debug)]
 pub struct Snapshot {
     version: i64,
@@ -134,8 +135,10 @@ pub struct Snapshot {
     today: NaiveDate,
     staff: Vec<StaffProfile>,
     staff_at: HashMap<i64, usize>,
+    staff_facts: HashMap<i64, Arc<StaffFacts>>,
     vacancies: Vec<VacancyProfile>,
     vacancy_at: HashMap<i64, usize>,
+    vacancy_facts: HashMap<i64, Arc<VacancyFacts>>,
     grids: Grids,
 }
 
@@ -149,14 +152,16 @@ impl Snapshot {
             today,
             staff: Vec::new(),
             staff_at: HashMap::new(),
+            staff_facts: HashMap::new(),
             vacancies: Vec::new(),
             vacancy_at: HashMap::new(),
+            vacancy_facts: HashMap::new(),
             grids: Grids::default(),
         };
-        snapshot.put_staff(&[], matching::staff_profiles(db, Selection::All).await?);
+        snapshot.put_staff(&[], matching::staff_entries(db, Selection::All).await?);
         snapshot.put_vacancies(
             &[],
-            matching::vacancy_profiles(db, Selection::All, today).await?,
+            matching::vacancy_entries(db, Selection::All, today).await?,
         );
         Ok(snapshot)
     }
@@ -191,35 +196,45 @@ impl Snapshot {
             today,
             staff: self.staff.clone(),
             staff_at: self.staff_at.clone(),
+            staff_facts: self.staff_facts.clone(),
             vacancies: self.vacancies.clone(),
             vacancy_at: self.vacancy_at.clone(),
+            vacancy_facts: self.vacancy_facts.clone(),
             grids: Grids::default(),
         };
         if !staff.is_empty() {
             next.put_staff(
                 &staff,
-                matching::staff_profiles(db, Selection::Ids(&staff)).await?,
+                matching::staff_entries(db, Selection::Ids(&staff)).await?,
             );
         }
         if !vacancies.is_empty() {
             next.put_vacancies(
                 &vacancies,
-                matching::vacancy_profiles(db, Selection::Ids(&vacancies), today).await?,
+                matching::vacancy_entries(db, Selection::Ids(&vacancies), today).await?,
             );
         }
         Ok(next)
     }
 
-    /// Puts `found`, the profiles of the records `asked` for, in place; an asked-for record not
-    /// found no longer exists and leaves.
-    fn put_staff(&mut self, asked: &[i32], found: Vec<StaffProfile>) {
-        put(&mut self.staff, &mut self.staff_at, asked, found, |p| p.id);
+    /// Puts `found`, the records `asked` for, in place; an asked-for record not found no
+    /// longer exists and leaves.
+    fn put_staff(&mut self, asked: &[i32], found: Vec<(StaffProfile, StaffFacts)>) {
+        put(
+            (&mut self.staff, &mut self.staff_at, &mut self.staff_facts),
+            asked,
+            found,
+            |p| p.id,
+        );
     }
 
-    fn put_vacancies(&mut self, asked: &[i32], found: Vec<VacancyProfile>) {
+    fn put_vacancies(&mut self, asked: &[i32], found: Vec<(VacancyProfile, VacancyFacts)>) {
         put(
-            &mut self.vacancies,
-            &mut self.vacancy_at,
+            (
+                &mut self.vacancies,
+                &mut self.vacancy_at,
+                &mut self.vacancy_facts,
+            ),
             asked,
             found,
             |p| p.id,
@@ -238,6 +253,16 @@ impl Snapshot {
     /// How many vacancies the snapshot holds.
     pub fn vacancy_count(&self) -> usize {
         self.vacancies.len()
+    }
+
+    /// What lists show of staff record `id`, if it exists.
+    pub fn staff_facts(&self, id: i32) -> Option<&StaffFacts> {
+        self.staff_facts.get(&i64::from(id)).map(Arc::as_ref)
+    }
+
+    /// What lists show of vacancy `id`, if it exists.
+    pub fn vacancy_facts(&self, id: i32) -> Option<&VacancyFacts> {
+        self.vacancy_facts.get(&i64::from(id)).map(Arc::as_ref)
     }
 
     pub fn staff(&self, id: i32) -> Option<&StaffProfile> {
@@ -290,21 +315,29 @@ impl Snapshot {
     }
 }
 
-/// Replaces or adds each of `found` in `profiles` (indexed by id in `at`), and removes each of
-/// `asked` that `found` does not hold.
-fn put<P>(
-    profiles: &mut Vec<P>,
-    at: &mut HashMap<i64, usize>,
+/// One side of a snapshot: the profiles, where each id's profile is, and each id's facts.
+type Side<'a, P, F> = (
+    &'a mut Vec<P>,
+    &'a mut HashMap<i64, usize>,
+    &'a mut HashMap<i64, Arc<F>>,
+);
+
+/// Replaces or adds each of `found` in `profiles` (indexed by id in `at`, their facts in
+/// `facts`), and removes each of `asked` that `found` does not hold.
+fn put<P, F>(
+    (profiles, at, facts): Side<'_, P, F>,
     asked: &[i32],
-    found: Vec<P>,
+    found: Vec<(P, F)>,
     id: impl Fn(&P) -> i64,
 ) {
-    let present: HashSet<i64> = found.iter().map(&id).collect();
-    for profile in found {
-        match at.get(&id(&profile)) {
+    let present: HashSet<i64> = found.iter().map(|(p, _)| id(p)).collect();
+    for (profile, fact) in found {
+        let key = id(&profile);
+        facts.insert(key, Arc::new(fact));
+        match at.get(&key) {
             Some(&i) => profiles[i] = profile,
             None => {
-                at.insert(id(&profile), profiles.len());
+                at.insert(key, profiles.len());
                 profiles.push(profile);
             }
         }
@@ -313,6 +346,7 @@ fn put<P>(
         if present.contains(&gone) {
             continue;
         }
+        facts.remove(&gone);
         if let Some(i) = at.remove(&gone) {
             profiles.swap_remove(i);
             if let Some(moved) = profiles.get(i) {
@@ -329,6 +363,9 @@ pub struct MatchIndex {
     /// Held while one request catches up, so that others wait for its snapshot rather than
     /// each reading the same changes.
     catching_up: AsyncMutex<()>,
+    /// Skill names by row id, for explanations: read once each, as a skill's name never
+    /// changes once stored.
+    skill_names: RwLock<HashMap<i32, Arc<str>>>,
 }
 
 impl MatchIndex {
@@ -341,6 +378,48 @@ impl MatchIndex {
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone()
+    }
+
+    /// The names of the skills with row ids `ids`, reading from the database only those not
+    /// read before.
+    pub async fn skill_names<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        ids: impl IntoIterator<Item = i32>,
+    ) -> crate::Result<HashMap<i32, Arc<str>>> {
+        let mut found = HashMap::new();
+        let mut missing = Vec::new();
+        {
+            let known = self
+                .skill_names
+                .read()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            for id in ids {
+                match known.get(&id) {
+                    Some(name) => {
+                        found.insert(id, name.clone());
+                    }
+                    None => missing.push(id),
+                }
+            }
+        }
+        if missing.is_empty() {
+            return Ok(found);
+        }
+        let read = crate::entities::skill::Entity::find()
+            .filter(crate::entities::skill::Column::Id.is_in(missing))
+            .all(db)
+            .await?;
+        let mut known = self
+            .skill_names
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for skill in read {
+            let name: Arc<str> = skill.name.into();
+            known.insert(skill.id, name.clone());
+            found.insert(skill.id, name);
+        }
+        Ok(found)
     }
 
     /// The profiles as of every change committed before this call, on `today`.

@@ -20,10 +20,9 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use serde::{Deserialize, Serialize};
 
 use crate::Store;
-use crate::audit;
 use crate::authz::Actor;
 use crate::catalogue::SiteRef;
-use crate::entities::{match_record, match_transition, skill, staff, user, vacancy};
+use crate::entities::{match_record, match_transition, staff, user, vacancy};
 use crate::error::{Error, FieldError, Result};
 use crate::match_index::Snapshot;
 use crate::matching::{self, Selection};
@@ -375,8 +374,8 @@ fn page_of<'l, 'r>(listed: &'l [Listed<'r>], request: PageRequest) -> &'l [Liste
     &listed[start..end]
 }
 
-/// Skill names for the explanations on one page, read in one query.
-struct SkillNames(HashMap<i32, String>);
+/// Skill names for the explanations on one page.
+struct SkillNames(HashMap<i32, std::sync::Arc<str>>);
 
 /// The skills an explanation lists for a pair, as the matcher's ids.
 struct PairSkills {
@@ -418,25 +417,17 @@ impl PairSkills {
 }
 
 impl SkillNames {
-    async fn load(db: &impl ConnectionTrait, skills: &[PairSkills]) -> Result<SkillNames> {
+    async fn load(store: &Store, skills: &[PairSkills]) -> Result<SkillNames> {
         let ids: HashSet<i32> = skills.iter().flat_map(PairSkills::ids).collect();
-        if ids.is_empty() {
-            return Ok(SkillNames(HashMap::new()));
-        }
-        let names = skill::Entity::find()
-            .filter(skill::Column::Id.is_in(ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s.name))
-            .collect();
-        Ok(SkillNames(names))
+        Ok(SkillNames(
+            store.matches().skill_names(store.db(), ids).await?,
+        ))
     }
 
     fn names(&self, ids: &[SkillId]) -> Vec<String> {
         let mut names: Vec<String> = ids
             .iter()
-            .filter_map(|id| self.0.get(&(id.0 as i32)).cloned())
+            .filter_map(|id| self.0.get(&(id.0 as i32)).map(|name| name.to_string()))
             .collect();
         names.sort();
         names
@@ -465,9 +456,9 @@ impl SkillNames {
     }
 }
 
-/// The explanations of a page of pairs, their skill names read in one query.
+/// The explanations of a page of pairs.
 async fn explain_page(
-    db: &impl ConnectionTrait,
+    store: &Store,
     snapshot: &Snapshot,
     page: &[Listed<'_>],
 ) -> Result<Vec<Explanation>> {
@@ -475,7 +466,7 @@ async fn explain_page(
         .iter()
         .map(|l| PairSkills::of(snapshot, &l.pair))
         .collect();
-    let names = SkillNames::load(db, &skills).await?;
+    let names = SkillNames::load(store, &skills).await?;
     Ok(page
         .iter()
         .zip(&skills)
@@ -512,48 +503,33 @@ impl Store {
         staff_id: i32,
         request: PageRequest,
     ) -> Result<Paged<StaffMatch>> {
-        let person = staff::Entity::find_by_id(staff_id)
-            .one(self.db())
-            .await?
+        let snapshot = self.match_snapshot().await?;
+        let person = snapshot
+            .staff_facts(staff_id)
             .ok_or(Error::NotFound("staff record"))?;
-        if !actor.may_read_staff(person.trust_id, person.id)? {
+        if !actor.may_read_staff(person.trust_id, staff_id)? {
             return Err(Error::NotFound("staff record"));
         }
-        let snapshot = self.match_snapshot().await?;
         let stored = decisions(self.db(), match_record::Column::StaffId, staff_id).await?;
         let exclusions = exclusions_in(&stored);
         let live =
             snapshot.vacancies_for(self.rank_context(snapshot.today(), &exclusions), staff_id);
         let listed = merged(live, &stored, &snapshot, matcher::vacancy_order)?;
         let page = page_of(&listed, request);
-        let vacancy_ids: Vec<i32> = page.iter().map(|l| l.pair.vacancy_id as i32).collect();
-        let posts: HashMap<i32, vacancy::Model> = vacancy::Entity::find()
-            .filter(vacancy::Column::Id.is_in(vacancy_ids.iter().copied()))
-            .all(self.db())
-            .await?
-            .into_iter()
-            .map(|v| (v.id, v))
-            .collect();
-        let explanations = explain_page(self.db(), &snapshot, page).await?;
+        let explanations = explain_page(self, &snapshot, page).await?;
+        self.audit_read(actor, "staff", staff_id, Some("matches".to_owned()))
+            .await?;
         let catalogue = self.catalogue();
-        audit::record(
-            self.db(),
-            &actor.audit(),
-            "read",
-            "staff",
-            Some(staff_id.to_string()),
-            Some("matches".to_owned()),
-        )
-        .await?;
         let mut items = Vec::with_capacity(page.len());
         for (listed, explanation) in page.iter().zip(explanations) {
-            let Some(post) = posts.get(&(listed.pair.vacancy_id as i32)) else {
+            let vacancy_id = listed.pair.vacancy_id as i32;
+            let Some(post) = snapshot.vacancy_facts(vacancy_id) else {
                 continue;
             };
             items.push(StaffMatch {
                 match_id: MatchId::of(&listed.pair).to_string(),
                 vacancy: MatchedVacancy {
-                    id: post.id,
+                    id: vacancy_id,
                     title: post.title.clone(),
                     band: post.band.clone(),
                     trust: catalogue.trust_code(post.trust_id),
@@ -575,9 +551,9 @@ impl Store {
         vacancy_id: i32,
         request: PageRequest,
     ) -> Result<Paged<Candidate>> {
-        let post = vacancy::Entity::find_by_id(vacancy_id)
-            .one(self.db())
-            .await?
+        let snapshot = self.match_snapshot().await?;
+        let post = snapshot
+            .vacancy_facts(vacancy_id)
             .ok_or(Error::NotFound("vacancy"))?;
         if !actor.may_read_vacancy(post.trust_id, &post.status)? {
             return Err(Error::NotFound("vacancy"));
@@ -587,7 +563,6 @@ impl Store {
                 "a vacancy's candidates are for the HR team of the vacancy's trust".to_owned(),
             ));
         }
-        let snapshot = self.match_snapshot().await?;
         let stored = decisions(self.db(), match_record::Column::VacancyId, vacancy_id).await?;
         let exclusions = exclusions_in(&stored);
         let live =
@@ -595,40 +570,32 @@ impl Store {
         let listed = merged(live, &stored, &snapshot, matcher::candidate_order)?;
         let page = page_of(&listed, request);
         let staff_ids: Vec<i32> = page.iter().map(|l| l.pair.staff_id as i32).collect();
-        let people: HashMap<i32, staff::Model> = staff::Entity::find()
-            .filter(staff::Column::Id.is_in(staff_ids.iter().copied()))
-            .all(self.db())
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s))
-            .collect();
-        let explanations = explain_page(self.db(), &snapshot, page).await?;
-        let catalogue = self.catalogue();
-        audit::record(
-            self.db(),
-            &actor.audit(),
-            "read",
+        let explanations = explain_page(self, &snapshot, page).await?;
+        self.audit_read(
+            actor,
             "vacancy",
-            Some(vacancy_id.to_string()),
+            vacancy_id,
             Some(format!("candidates: staff {staff_ids:?}")),
         )
         .await?;
+        let catalogue = self.catalogue();
         let mut items = Vec::with_capacity(page.len());
         for (listed, explanation) in page.iter().zip(explanations) {
-            let Some(person) = people.get(&(listed.pair.staff_id as i32)) else {
+            let staff_id = listed.pair.staff_id as i32;
+            let Some(person) = snapshot.staff_facts(staff_id) else {
                 continue;
             };
             items.push(Candidate {
                 match_id: MatchId::of(&listed.pair).to_string(),
                 staff: CandidateStaff {
-                    id: person.id,
+                    id: staff_id,
                     name: person.name.clone(),
                     band: person.band.clone(),
                     trust: catalogue.trust_code(person.trust_id),
                 },
                 score: listed.pair.score.get(),
                 exact_match: listed.pair.exact_match,
-                priority_tier: person.priority_tier,
+                priority_tier: i16::from(listed.pair.priority_tier.number()),
                 status: listed.status(),
                 explanation,
             });
@@ -644,18 +611,15 @@ impl Store {
         let ParsedMatchId::Pair(id) = MatchId::parse(id)? else {
             return Err(NOT_FOUND);
         };
+        let snapshot = self.match_snapshot().await?;
         let (Some(person), Some(post)) = (
-            staff::Entity::find_by_id(id.staff_id)
-                .one(self.db())
-                .await?,
-            vacancy::Entity::find_by_id(id.vacancy_id)
-                .one(self.db())
-                .await?,
+            snapshot.staff_facts(id.staff_id),
+            snapshot.vacancy_facts(id.vacancy_id),
         ) else {
             return Err(NOT_FOUND);
         };
         let sees_person = actor
-            .may_read_staff(person.trust_id, person.id)
+            .may_read_staff(person.trust_id, id.staff_id)
             .unwrap_or(false);
         if !sees_person && !actor.may_see_candidates(post.trust_id) {
             return Err(NOT_FOUND);
@@ -665,7 +629,6 @@ impl Store {
             .filter(match_record::Column::VacancyId.eq(id.vacancy_id))
             .all(self.db())
             .await?;
-        let snapshot = self.match_snapshot().await?;
         let exclusions = exclusions_in(&stored);
         let live = snapshot.pair(
             &self.rank_context(snapshot.today(), &exclusions),
@@ -685,19 +648,11 @@ impl Store {
             Some(row) => self.history(row.id).await?,
             None => Vec::new(),
         };
-        let explanation = explain_page(self.db(), &snapshot, &listed[..1])
+        let explanation = explain_page(self, &snapshot, &listed[..1])
             .await?
             .pop()
             .ok_or(NOT_FOUND)?;
-        audit::record(
-            self.db(),
-            &actor.audit(),
-            "read",
-            "match",
-            Some(id.to_string()),
-            None,
-        )
-        .await?;
+        self.audit_read(actor, "match", id, None).await?;
         Ok(MatchDetail {
             match_id: id.to_string(),
             staff_id: id.staff_id,
@@ -781,12 +736,10 @@ impl Store {
             exclusions: &exclusions,
         };
         let failures = context.why_not(&staff_profile, &vacancy_profile);
-        audit::record(
-            self.db(),
-            &actor.audit(),
-            "read",
+        self.audit_read(
+            actor,
             "staff",
-            Some(staff_id.to_string()),
+            staff_id,
             Some(format!("why not vacancy {vacancy_id}")),
         )
         .await?;

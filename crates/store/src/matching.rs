@@ -131,11 +131,58 @@ async fn staff_positions<C: ConnectionTrait>(
         .collect()
 }
 
+/// What a list shows of a staff member besides their profile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffFacts {
+    pub trust_id: i32,
+    pub name: String,
+    /// The band's code, as stored.
+    pub band: String,
+}
+
+/// What a list shows of a vacancy besides its profile, and what access to it turns on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VacancyFacts {
+    pub trust_id: i32,
+    pub title: String,
+    /// The band's code, as stored.
+    pub band: String,
+    pub site_id: i32,
+    /// open, filled or withdrawn, as stored.
+    pub status: String,
+}
+
 /// The matcher's profiles of stored staff records (in no particular order).
 pub async fn staff_profiles<C: ConnectionTrait>(
     db: &C,
     which: Selection<'_>,
 ) -> crate::Result<Vec<StaffProfile>> {
+    Ok(staff_entries(db, which)
+        .await?
+        .into_iter()
+        .map(|(profile, _)| profile)
+        .collect())
+}
+
+/// The matcher's profiles of stored vacancies (in no particular order), each open while its
+/// status is open and its closing date has not passed `today`.
+pub async fn vacancy_profiles<C: ConnectionTrait>(
+    db: &C,
+    which: Selection<'_>,
+    today: NaiveDate,
+) -> crate::Result<Vec<VacancyProfile>> {
+    Ok(vacancy_entries(db, which, today)
+        .await?
+        .into_iter()
+        .map(|(profile, _)| profile)
+        .collect())
+}
+
+/// Stored staff records as profiles, each with what a list shows of it.
+pub async fn staff_entries<C: ConnectionTrait>(
+    db: &C,
+    which: Selection<'_>,
+) -> crate::Result<Vec<(StaffProfile, StaffFacts)>> {
     let rows = match which {
         Selection::All => staff::Entity::find().all(db).await?,
         Selection::Ids(ids) => rows_for::<staff::Entity, _>(db, staff::Column::Id, ids).await?,
@@ -174,7 +221,7 @@ pub async fn staff_profiles<C: ConnectionTrait>(
     rows.into_iter()
         .map(|row| {
             let (position, location_basis) = positions[&row.id];
-            Ok(StaffProfile {
+            let profile = StaffProfile {
                 id: i64::from(row.id),
                 active: row.case_status()?.is_matchable(),
                 band: row.band_value()?,
@@ -188,18 +235,24 @@ pub async fn staff_profiles<C: ConnectionTrait>(
                 lower_band_consent: row.lower_band_consent,
                 priority_tier: row.priority_tier_value()?,
                 redeployment_period_ends: row.redeployment_period_ends,
-            })
+            };
+            let facts = StaffFacts {
+                trust_id: row.trust_id,
+                name: row.name,
+                band: row.band,
+            };
+            Ok((profile, facts))
         })
         .collect()
 }
 
-/// The matcher's profiles of stored vacancies (in no particular order), each open while its
-/// status is open and its closing date has not passed `today`.
-pub async fn vacancy_profiles<C: ConnectionTrait>(
+/// Stored vacancies as profiles (open while their status is open and their closing date has
+/// not passed `today`), each with what a list shows of it.
+pub async fn vacancy_entries<C: ConnectionTrait>(
     db: &C,
     which: Selection<'_>,
     today: NaiveDate,
-) -> crate::Result<Vec<VacancyProfile>> {
+) -> crate::Result<Vec<(VacancyProfile, VacancyFacts)>> {
     let rows = match which {
         Selection::All => vacancy::Entity::find().all(db).await?,
         Selection::Ids(ids) => rows_for::<vacancy::Entity, _>(db, vacancy::Column::Id, ids).await?,
@@ -225,7 +278,7 @@ pub async fn vacancy_profiles<C: ConnectionTrait>(
     let sites = site_positions(db).await?;
     rows.into_iter()
         .map(|row| {
-            Ok(VacancyProfile {
+            let profile = VacancyProfile {
                 id: i64::from(row.id),
                 open: row.vacancy_status()? == domain::VacancyStatus::Open
                     && row.closing_date >= today,
@@ -238,7 +291,15 @@ pub async fn vacancy_profiles<C: ConnectionTrait>(
                     .get(&row.site_id)
                     .ok_or_else(|| invalid("site reference", row.site_id))?,
                 hours: row.hours_value()?,
-            })
+            };
+            let facts = VacancyFacts {
+                trust_id: row.trust_id,
+                title: row.title,
+                band: row.band,
+                site_id: row.site_id,
+                status: row.status,
+            };
+            Ok((profile, facts))
         })
         .collect()
 }

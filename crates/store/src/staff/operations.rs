@@ -85,15 +85,7 @@ impl Store {
     /// Reads a record the actor may see, and audits the read.
     pub async fn read_staff(&self, actor: &Actor, id: i32) -> Result<StaffRecord> {
         let record = self.readable_staff(actor, id).await?;
-        audit::record(
-            self.db(),
-            &actor.audit(),
-            "read",
-            "staff",
-            Some(id.to_string()),
-            None,
-        )
-        .await?;
+        self.audit_read(actor, "staff", id, None).await?;
         record.to_record(&self.catalogue())
     }
 
