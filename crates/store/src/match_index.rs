@@ -73,7 +73,7 @@ async fn next_version<C: ConnectionTrait>(db: &C) -> crate::Result<i64> {
 }
 
 /// The number of the last committed change.
-async fn current_version<C: ConnectionTrait>(db: &C) -> crate::Result<i64> {
+pub async fn current_version<C: ConnectionTrait>(db: &C) -> crate::Result<i64> {
     let read = Query::select()
         .column("version")
         .from("match_sync")
@@ -429,6 +429,17 @@ impl MatchIndex {
         today: NaiveDate,
     ) -> crate::Result<Arc<Snapshot>> {
         let version = current_version(db).await?;
+        self.snapshot_since(db, today, version).await
+    }
+
+    /// The profiles as of change `version` or later (read by the caller from the counter,
+    /// with whatever else it needed from the same query), on `today`.
+    pub async fn snapshot_since<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        today: NaiveDate,
+        version: i64,
+    ) -> crate::Result<Arc<Snapshot>> {
         let fresh = |s: &Snapshot| s.version >= version && s.today == today;
         if let Some(snapshot) = self.published().filter(|s| fresh(s)) {
             return Ok(snapshot);

@@ -474,16 +474,66 @@ async fn explain_page(
         .collect())
 }
 
-/// The stored decisions in one row (a staff member's) or column (a vacancy's).
-async fn decisions(
+/// The stored decisions in one row (a staff member's) or column (a vacancy's), with the
+/// match index's change counter, in one query: a list needs both, and the database's round
+/// trips are most of what a list costs.
+async fn decisions_and_version(
     db: &impl ConnectionTrait,
     column: match_record::Column,
     id: i32,
-) -> Result<Vec<match_record::Model>> {
-    Ok(match_record::Entity::find()
-        .filter(column.eq(id))
-        .all(db)
-        .await?)
+) -> Result<(Vec<match_record::Model>, i64)> {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+    use sea_orm::{FromQueryResult, IdenStatic};
+    let counter = Alias::new("counter");
+    let decided = Alias::new("decided");
+    let mut select = Query::select();
+    select
+        .expr_as(
+            Expr::col((counter.clone(), Alias::new("version"))),
+            Alias::new("index_version"),
+        )
+        .from_as(Alias::new("match_sync"), counter.clone())
+        .join_as(
+            sea_orm::sea_query::JoinType::LeftJoin,
+            match_record::Entity,
+            decided.clone(),
+            Expr::col((decided.clone(), column)).eq(id),
+        )
+        .and_where(Expr::col((counter, Alias::new("id"))).eq(1));
+    for column in [
+        match_record::Column::Id,
+        match_record::Column::StaffId,
+        match_record::Column::VacancyId,
+        match_record::Column::Status,
+        match_record::Column::Score,
+        match_record::Column::ExactMatch,
+        match_record::Column::Explanation,
+        match_record::Column::ComputedAt,
+        match_record::Column::Eligible,
+        match_record::Column::CreatedAt,
+        match_record::Column::UpdatedAt,
+    ] {
+        select.expr_as(
+            Expr::col((decided.clone(), column)),
+            Alias::new(column.as_str()),
+        );
+    }
+    let rows = db.query_all(&select).await?;
+    let version = match rows.first() {
+        Some(row) => row.try_get("", "index_version")?,
+        None => {
+            return Err(Error::Internal(anyhow::anyhow!(
+                "the match_sync counter is missing"
+            )));
+        }
+    };
+    let mut decided_rows = Vec::new();
+    for row in &rows {
+        if row.try_get::<Option<i32>>("", "id")?.is_some() {
+            decided_rows.push(match_record::Model::from_query_result(row, "")?);
+        }
+    }
+    Ok((decided_rows, version))
 }
 
 impl Store {
@@ -503,14 +553,18 @@ impl Store {
         staff_id: i32,
         request: PageRequest,
     ) -> Result<Paged<StaffMatch>> {
-        let snapshot = self.match_snapshot().await?;
+        let (stored, version) =
+            decisions_and_version(self.db(), match_record::Column::StaffId, staff_id).await?;
+        let snapshot = self
+            .matches()
+            .snapshot_since(self.db(), crate::today(), version)
+            .await?;
         let person = snapshot
             .staff_facts(staff_id)
             .ok_or(Error::NotFound("staff record"))?;
         if !actor.may_read_staff(person.trust_id, staff_id)? {
             return Err(Error::NotFound("staff record"));
         }
-        let stored = decisions(self.db(), match_record::Column::StaffId, staff_id).await?;
         let exclusions = exclusions_in(&stored);
         let live =
             snapshot.vacancies_for(self.rank_context(snapshot.today(), &exclusions), staff_id);
@@ -551,7 +605,12 @@ impl Store {
         vacancy_id: i32,
         request: PageRequest,
     ) -> Result<Paged<Candidate>> {
-        let snapshot = self.match_snapshot().await?;
+        let (stored, version) =
+            decisions_and_version(self.db(), match_record::Column::VacancyId, vacancy_id).await?;
+        let snapshot = self
+            .matches()
+            .snapshot_since(self.db(), crate::today(), version)
+            .await?;
         let post = snapshot
             .vacancy_facts(vacancy_id)
             .ok_or(Error::NotFound("vacancy"))?;
@@ -563,7 +622,6 @@ impl Store {
                 "a vacancy's candidates are for the HR team of the vacancy's trust".to_owned(),
             ));
         }
-        let stored = decisions(self.db(), match_record::Column::VacancyId, vacancy_id).await?;
         let exclusions = exclusions_in(&stored);
         let live =
             snapshot.candidates_for(self.rank_context(snapshot.today(), &exclusions), vacancy_id);

@@ -10,14 +10,15 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use domain::Role;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, JoinType,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::Store;
 use crate::audit::{self, AuditActor};
 use crate::authz::Actor;
-use crate::entities::{api_token, session, sign_in_failure, trust, user};
+use crate::catalogue::Catalogue;
+use crate::entities::{api_token, session, sign_in_failure, user};
 use crate::error::{Error, Result};
 use crate::passwords::verify_password_off_thread;
 use crate::tokens::{TokenKind, new_token, token_hash};
@@ -44,21 +45,14 @@ fn not_signed_in() -> Error {
 }
 
 /// The actor an account acts as.
-async fn actor_of<C: ConnectionTrait>(
-    db: &C,
-    user: user::Model,
-    ip: Option<String>,
-) -> Result<Actor> {
+fn actor_of(catalogue: &Catalogue, user: user::Model, ip: Option<String>) -> Result<Actor> {
     let role = Role::from_code(&user.role).ok_or_else(|| {
         Error::unreadable_row("users", user.id, format!("unknown role {}", user.role))
     })?;
-    let trust = match user.trust_id {
-        Some(id) => trust::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .map(|t| t.ods_code),
-        None => None,
-    };
+    let trust = user
+        .trust_id
+        .and_then(|id| catalogue.trust(id))
+        .map(|t| t.ods_code.clone());
     Ok(Actor {
         user_id: user.id,
         email: user.email,
@@ -78,13 +72,20 @@ impl Store {
         let now = Utc::now();
         let user_id = match TokenKind::of(token) {
             Some(TokenKind::Session) => {
-                session::Entity::find()
+                // The session and its account in one query: every request makes it.
+                let of_session = session::Entity::belongs_to(user::Entity)
+                    .from(session::Column::UserId)
+                    .to(user::Column::Id)
+                    .into();
+                let user = user::Entity::find()
+                    .join_rev(JoinType::InnerJoin, of_session)
                     .filter(session::Column::TokenHash.eq(hash))
                     .filter(session::Column::ExpiresAt.gt(now))
                     .one(db)
                     .await?
-                    .ok_or_else(not_signed_in)?
-                    .user_id
+                    .filter(|u| !u.disabled)
+                    .ok_or_else(not_signed_in)?;
+                return actor_of(&self.catalogue(), user, ip);
             }
             Some(TokenKind::ApiToken) => {
                 let found = api_token::Entity::find()
@@ -107,7 +108,7 @@ impl Store {
             .await?
             .filter(|u| !u.disabled)
             .ok_or_else(not_signed_in)?;
-        actor_of(db, user, ip).await
+        actor_of(&self.catalogue(), user, ip)
     }
 }
 
@@ -276,7 +277,7 @@ impl Store {
         })
         .exec_without_returning(self.db())
         .await?;
-        let actor = actor_of(self.db(), account, ip).await?;
+        let actor = actor_of(&self.catalogue(), account, ip)?;
         Ok(SignedIn {
             token,
             actor,
