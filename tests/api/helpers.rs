@@ -308,8 +308,8 @@ pub async fn people(app: &TestApp) -> People {
 }
 
 /// Stores a decision about the pair `match_id` as the case workflow will: the pair as ranked
-/// now, with `status` and one history entry by the HR account `hr@kch.nhs.uk`. Returns the pair
-/// as it was shown when decided.
+/// now, with `status` and one history entry by the HR account `hr@kch.nhs.uk`, logged for the
+/// match index in the same transaction. Returns the pair as it was shown when decided.
 pub async fn record_decision(
     app: &TestApp,
     token: &str,
@@ -343,8 +343,10 @@ pub async fn record_decision(
         e["location_basis"].as_str().unwrap().to_owned(),
     );
     let now = chrono::Utc::now();
+    let txn = store::db::begin_write(&app.db).await.unwrap();
+    let staff_id = pair["staff_id"].as_i64().unwrap() as i32;
     let row = store::entities::match_record::ActiveModel {
-        staff_id: Set(pair["staff_id"].as_i64().unwrap() as i32),
+        staff_id: Set(staff_id),
         vacancy_id: Set(pair["vacancy_id"].as_i64().unwrap() as i32),
         status: Set(status.to_owned()),
         score: Set(pair["score"].as_f64().unwrap()),
@@ -356,12 +358,12 @@ pub async fn record_decision(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&app.db)
+    .insert(&txn)
     .await
     .unwrap();
     let by = store::entities::user::Entity::find()
         .filter(store::entities::user::Column::Email.eq("hr@kch.nhs.uk"))
-        .one(&app.db)
+        .one(&txn)
         .await
         .unwrap()
         .map(|u| u.id);
@@ -374,8 +376,12 @@ pub async fn record_decision(
         reason: Set(None),
         ..Default::default()
     }
-    .insert(&app.db)
+    .insert(&txn)
     .await
     .unwrap();
+    store::match_index::log_write(&txn, &store::match_index::Changes::decisions_of([staff_id]))
+        .await
+        .unwrap();
+    txn.commit().await.unwrap();
     pair
 }

@@ -32,14 +32,12 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         .sqlx_logging(false)
         // Set on every connection the pool opens, not just the first. WAL lets readers carry
         // on while a writer commits; the busy timeout makes a second writer wait its turn
-        // instead of failing (up to 30 s, longer than any write here takes); a 64 MiB page cache (SQLite's default is 2 MiB) keeps
-        // the matches table's indexes in memory while many matches are written at once.
+        // instead of failing (up to 30 s, longer than any write here takes).
         .map_sqlx_sqlite_opts(|sqlite| {
             sqlite
                 .journal_mode(SqliteJournalMode::Wal)
                 .busy_timeout(Duration::from_secs(30))
                 .foreign_keys(true)
-                .pragma("cache_size", "-65536")
         });
     Database::connect(options).await
 }

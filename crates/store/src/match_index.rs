@@ -1,23 +1,30 @@
 //! The match index: every staff member and vacancy as the matcher sees them, held in memory so
 //! that suggestions are ranked when someone asks for them, never stored.
 //!
-//! Writes only log what they changed. Every write that changes a staff record or vacancy ends,
-//! inside its own transaction, with [`log_write`]: it takes the next number from the
-//! `match_sync` counter (which also locks the counter until commit, so that changes are
-//! numbered in the order they commit) and records which records changed in `match_changes`.
+//! The index also holds every decision (the `matches` rows: pairs someone has acted on), so
+//! that a list needs nothing from the database but the counter.
 //!
-//! Reads catch up. [`MatchIndex::snapshot`] reads the counter; if this instance's profiles are
+//! Writes only log what they changed. Every write that changes a staff record, a vacancy or a
+//! decision ends, inside its own transaction, with [`log_write`]: it takes the next number from
+//! the `match_sync` counter (which also locks the counter until commit, so that changes are
+//! numbered in the order they commit) and records what changed in `match_changes` (a
+//! decision is logged by its staff member's id).
+//!
+//! Reads catch up. [`MatchIndex::snapshot`] reads the counter; if this instance's snapshot is
 //! older, it reads every change logged since (its own and other instances'), reloads just those
 //! records, and publishes a new [`Snapshot`]. A snapshot never changes once published, so a
 //! request ranks against one consistent set of profiles however many writes land meanwhile,
 //! and its map grids are built once and shared by every request until the next change.
+//! Requests that arrive while the counter is being read wait for the next read rather than
+//! each making their own, so under load one read serves many requests, and still every
+//! request sees every change committed before it arrived.
 //!
 //! The profiles are a cache: nothing correct depends on them, and a new instance builds them
 //! from the database. This module never ranks (that is `matcher`), never decides who may see a
 //! pair, and never writes a match.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 
 use chrono::NaiveDate;
@@ -29,36 +36,52 @@ use sea_orm::{
 };
 use tokio::sync::Mutex as AsyncMutex;
 
-use crate::entities::match_change;
+use crate::entities::{match_change, match_record};
 use crate::matching::{self, Selection, StaffFacts, VacancyFacts};
 use crate::store_support::insert_chunked;
 
-/// Which staff records and vacancies a write created or changed.
+/// Which staff records, vacancies and decisions a write created or changed.
 #[derive(Debug, Clone, Default)]
 pub struct Changes {
     pub staff: Vec<i32>,
     pub vacancies: Vec<i32>,
+    /// The staff members whose decisions (`matches` rows) were written.
+    pub decisions_of: Vec<i32>,
 }
 
 impl Changes {
     pub fn staff(ids: impl IntoIterator<Item = i32>) -> Changes {
         Changes {
             staff: ids.into_iter().collect(),
-            vacancies: Vec::new(),
+            ..Changes::default()
         }
     }
 
     pub fn vacancies(ids: impl IntoIterator<Item = i32>) -> Changes {
         Changes {
-            staff: Vec::new(),
             vacancies: ids.into_iter().collect(),
+            ..Changes::default()
         }
+    }
+
+    /// Decisions about pairs of these staff members.
+    pub fn decisions_of(staff_ids: impl IntoIterator<Item = i32>) -> Changes {
+        Changes {
+            decisions_of: staff_ids.into_iter().collect(),
+            ..Changes::default()
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.staff.is_empty() && self.vacancies.is_empty() && self.decisions_of.is_empty()
     }
 }
 
-/// Logged change kinds: one record, or everything (after a bulk load).
+/// Logged change kinds: one record, one staff member's decisions, or everything (after a
+/// bulk load).
 const STAFF: &str = "staff";
 const VACANCY: &str = "vacancy";
+const DECISIONS: &str = "decisions";
 const EVERYTHING: &str = "all";
 
 /// Takes the next change number, holding the counter's lock until the transaction ends.
@@ -107,12 +130,13 @@ async fn log_changes<C: ConnectionTrait>(
 /// Logs `changes` as made in `txn`, so that every instance's index reloads those records
 /// before it next ranks. Call it as the last step of the write's transaction.
 pub async fn log_write<C: ConnectionTrait>(txn: &C, changes: &Changes) -> crate::Result<()> {
-    if changes.staff.is_empty() && changes.vacancies.is_empty() {
+    if changes.is_empty() {
         return Ok(());
     }
     let version = next_version(txn).await?;
     log_changes(txn, version, STAFF, &changes.staff).await?;
-    log_changes(txn, version, VACANCY, &changes.vacancies).await
+    log_changes(txn, version, VACANCY, &changes.vacancies).await?;
+    log_changes(txn, version, DECISIONS, &changes.decisions_of).await
 }
 
 /// Logs that everything may have changed (a bulk load, new postcode positions), so that every
@@ -139,7 +163,60 @@ pub struct Snapshot {
     vacancies: Vec<VacancyProfile>,
     vacancy_at: HashMap<i64, usize>,
     vacancy_facts: HashMap<i64, Arc<VacancyFacts>>,
+    decisions: Decisions,
     grids: Grids,
+}
+
+/// Every pair someone has acted on, as stored, found by staff member and by vacancy.
+#[derive(Debug, Clone, Default)]
+struct Decisions {
+    by_staff: HashMap<i32, Vec<Arc<match_record::Model>>>,
+    by_vacancy: HashMap<i32, Vec<Arc<match_record::Model>>>,
+}
+
+impl Decisions {
+    /// Replaces every decision about the pairs of `staff` with `rows`, their decisions now.
+    fn replace(&mut self, staff: &[i32], rows: Vec<match_record::Model>) {
+        for id in staff {
+            for gone in self.by_staff.remove(id).unwrap_or_default() {
+                if let Some(column) = self.by_vacancy.get_mut(&gone.vacancy_id) {
+                    column.retain(|row| row.id != gone.id);
+                    if column.is_empty() {
+                        self.by_vacancy.remove(&gone.vacancy_id);
+                    }
+                }
+            }
+        }
+        for row in rows {
+            let row = Arc::new(row);
+            self.by_staff
+                .entry(row.staff_id)
+                .or_default()
+                .push(row.clone());
+            self.by_vacancy.entry(row.vacancy_id).or_default().push(row);
+        }
+    }
+
+    async fn load<C: ConnectionTrait>(
+        db: &C,
+        staff: Selection<'_>,
+    ) -> crate::Result<Vec<match_record::Model>> {
+        Ok(match staff {
+            Selection::All => match_record::Entity::find().all(db).await?,
+            Selection::Ids(ids) => {
+                let mut rows = Vec::new();
+                for chunk in ids.chunks(1000) {
+                    rows.extend(
+                        match_record::Entity::find()
+                            .filter(match_record::Column::StaffId.is_in(chunk.iter().copied()))
+                            .all(db)
+                            .await?,
+                    );
+                }
+                rows
+            }
+        })
+    }
 }
 
 impl Snapshot {
@@ -156,8 +233,12 @@ impl Snapshot {
             vacancies: Vec::new(),
             vacancy_at: HashMap::new(),
             vacancy_facts: HashMap::new(),
+            decisions: Decisions::default(),
             grids: Grids::default(),
         };
+        snapshot
+            .decisions
+            .replace(&[], Decisions::load(db, Selection::All).await?);
         snapshot.put_staff(&[], matching::staff_entries(db, Selection::All).await?);
         snapshot.put_vacancies(
             &[],
@@ -190,7 +271,7 @@ impl Snapshot {
                 .collect();
             set.into_iter().collect()
         };
-        let (staff, vacancies) = (ids_of(STAFF), ids_of(VACANCY));
+        let (staff, vacancies, decided) = (ids_of(STAFF), ids_of(VACANCY), ids_of(DECISIONS));
         let mut next = Snapshot {
             version: std::cmp::max(version, self.version),
             today,
@@ -200,8 +281,13 @@ impl Snapshot {
             vacancies: self.vacancies.clone(),
             vacancy_at: self.vacancy_at.clone(),
             vacancy_facts: self.vacancy_facts.clone(),
+            decisions: self.decisions.clone(),
             grids: Grids::default(),
         };
+        if !decided.is_empty() {
+            let rows = Decisions::load(db, Selection::Ids(&decided)).await?;
+            next.decisions.replace(&decided, rows);
+        }
         if !staff.is_empty() {
             next.put_staff(
                 &staff,
@@ -253,6 +339,19 @@ impl Snapshot {
     /// How many vacancies the snapshot holds.
     pub fn vacancy_count(&self) -> usize {
         self.vacancies.len()
+    }
+
+    /// The decisions about staff member `id`'s pairs.
+    pub fn decisions_of_staff(&self, id: i32) -> &[Arc<match_record::Model>] {
+        self.decisions.by_staff.get(&id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The decisions about vacancy `id`'s pairs.
+    pub fn decisions_of_vacancy(&self, id: i32) -> &[Arc<match_record::Model>] {
+        self.decisions
+            .by_vacancy
+            .get(&id)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// What lists show of staff record `id`, if it exists.
@@ -356,9 +455,38 @@ fn put<P, F>(
     }
 }
 
+/// Reads of the change counter, shared by the requests that wait for them.
+#[derive(Debug, Default)]
+struct CounterReads {
+    /// Requests numbered as they arrive.
+    arrivals: AtomicU64,
+    /// Held while the counter is read; the latest read's result inside: the last arrival
+    /// number before it began, and the counter it found.
+    latest: AsyncMutex<(u64, i64)>,
+}
+
+impl CounterReads {
+    /// The counter as read after this call began: by this request, or by another that began
+    /// reading after this one arrived, whose result it waited for.
+    async fn read<C: ConnectionTrait>(&self, db: &C) -> crate::Result<i64> {
+        let arrived = self.arrivals.fetch_add(1, Ordering::SeqCst) + 1;
+        let mut latest = self.latest.lock().await;
+        if latest.0 >= arrived {
+            return Ok(latest.1);
+        }
+        // Every request numbered up to here arrived before this read begins, so every change
+        // committed before any of them arrived is counted.
+        let began_after = self.arrivals.load(Ordering::SeqCst);
+        let version = current_version(db).await?;
+        *latest = (began_after, version);
+        Ok(version)
+    }
+}
+
 /// This instance's index, shared by every request.
 #[derive(Debug, Default)]
 pub struct MatchIndex {
+    counter: CounterReads,
     current: RwLock<Option<Arc<Snapshot>>>,
     /// Held while one request catches up, so that others wait for its snapshot rather than
     /// each reading the same changes.
@@ -428,13 +556,12 @@ impl MatchIndex {
         db: &C,
         today: NaiveDate,
     ) -> crate::Result<Arc<Snapshot>> {
-        let version = current_version(db).await?;
+        let version = self.counter.read(db).await?;
         self.snapshot_since(db, today, version).await
     }
 
-    /// The profiles as of change `version` or later (read by the caller from the counter,
-    /// with whatever else it needed from the same query), on `today`.
-    pub async fn snapshot_since<C: ConnectionTrait>(
+    /// The snapshot as of change `version` or later, on `today`.
+    async fn snapshot_since<C: ConnectionTrait>(
         &self,
         db: &C,
         today: NaiveDate,

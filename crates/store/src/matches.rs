@@ -3,20 +3,21 @@
 //!
 //! Suggestions are ranked when asked for, from the match index (caught up with every committed
 //! change first); the `matches` table holds only pairs someone has acted on, with the score and
-//! explanation as they were at that decision. A list is the live ranking with each stored
+//! explanation as they were at that decision, and the index holds them too. A list is the live ranking with each stored
 //! pair's status laid over it, plus the acted-on pairs that no longer pass the rules (shown as
 //! stored, `still_eligible` false), in one order; a page is a slice of it. The explanation's
 //! skill names come from the pair's skills as they are now. Every read is audited.
 
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use domain::LocationBasis;
 use matcher::{
     Exclusions, Hundredths, Match, MatchPolicy, RankContext, SkillId, StaffProfile, VacancyProfile,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 
 use crate::Store;
@@ -310,7 +311,7 @@ impl Listed<'_> {
 }
 
 /// The decisions among `stored` that keep pairs apart, for ranking.
-fn exclusions_in(stored: &[match_record::Model]) -> Exclusions {
+fn exclusions_in(stored: &[Arc<match_record::Model>]) -> Exclusions {
     stored
         .iter()
         .filter_map(|row| {
@@ -324,30 +325,41 @@ fn exclusions_in(stored: &[match_record::Model]) -> Exclusions {
 /// that `live` lacks, all in `order`.
 fn merged<'r>(
     live: Vec<Match>,
-    stored: &'r [match_record::Model],
+    stored: &'r [Arc<match_record::Model>],
     snapshot: &Snapshot,
     order: fn(&Match, &Match) -> Ordering,
 ) -> Result<Vec<Listed<'r>>> {
+    let as_ranked = |pair| Listed {
+        pair,
+        stored: None,
+        still_eligible: true,
+    };
+    // Most lists have no decisions at all: the ranking is the list, already in order.
+    if stored.is_empty() {
+        return Ok(live.into_iter().map(as_ranked).collect());
+    }
     let by_pair: HashMap<(i64, i64), &match_record::Model> = stored
         .iter()
-        .map(|row| ((i64::from(row.staff_id), i64::from(row.vacancy_id)), row))
-        .collect();
-    let mut listed: Vec<Listed<'r>> = live
-        .into_iter()
-        .map(|pair| Listed {
-            stored: by_pair.get(&(pair.staff_id, pair.vacancy_id)).copied(),
-            still_eligible: true,
-            pair,
+        .map(|row| {
+            (
+                (i64::from(row.staff_id), i64::from(row.vacancy_id)),
+                row.as_ref(),
+            )
         })
         .collect();
-    let ranked: HashSet<(i64, i64)> = listed
-        .iter()
-        .map(|l| (l.pair.staff_id, l.pair.vacancy_id))
-        .collect();
+    let mut listed: Vec<Listed<'r>> = live.into_iter().map(as_ranked).collect();
+    let mut shown = HashSet::new();
+    for item in &mut listed {
+        let key = (item.pair.staff_id, item.pair.vacancy_id);
+        if let Some(row) = by_pair.get(&key) {
+            item.stored = Some(row);
+            shown.insert(key);
+        }
+    }
     let suggested = domain::MatchStatus::Suggested.code();
     for row in stored {
         let key = (i64::from(row.staff_id), i64::from(row.vacancy_id));
-        if row.status == suggested || ranked.contains(&key) {
+        if row.status == suggested || shown.contains(&key) {
             continue;
         }
         let Some(person) = snapshot.staff(row.staff_id) else {
@@ -355,10 +367,11 @@ fn merged<'r>(
         };
         listed.push(Listed {
             pair: decided_pair(row, person, snapshot.today())?,
-            stored: Some(row),
+            stored: Some(row.as_ref()),
             still_eligible: false,
         });
     }
+    // The ranked part is in order already; a stable sort of a nearly sorted list is quick.
     listed.sort_by(|a, b| order(&a.pair, &b.pair));
     Ok(listed)
 }
@@ -474,68 +487,6 @@ async fn explain_page(
         .collect())
 }
 
-/// The stored decisions in one row (a staff member's) or column (a vacancy's), with the
-/// match index's change counter, in one query: a list needs both, and the database's round
-/// trips are most of what a list costs.
-async fn decisions_and_version(
-    db: &impl ConnectionTrait,
-    column: match_record::Column,
-    id: i32,
-) -> Result<(Vec<match_record::Model>, i64)> {
-    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-    use sea_orm::{FromQueryResult, IdenStatic};
-    let counter = Alias::new("counter");
-    let decided = Alias::new("decided");
-    let mut select = Query::select();
-    select
-        .expr_as(
-            Expr::col((counter.clone(), Alias::new("version"))),
-            Alias::new("index_version"),
-        )
-        .from_as(Alias::new("match_sync"), counter.clone())
-        .join_as(
-            sea_orm::sea_query::JoinType::LeftJoin,
-            match_record::Entity,
-            decided.clone(),
-            Expr::col((decided.clone(), column)).eq(id),
-        )
-        .and_where(Expr::col((counter, Alias::new("id"))).eq(1));
-    for column in [
-        match_record::Column::Id,
-        match_record::Column::StaffId,
-        match_record::Column::VacancyId,
-        match_record::Column::Status,
-        match_record::Column::Score,
-        match_record::Column::ExactMatch,
-        match_record::Column::Explanation,
-        match_record::Column::ComputedAt,
-        match_record::Column::Eligible,
-        match_record::Column::CreatedAt,
-        match_record::Column::UpdatedAt,
-    ] {
-        select.expr_as(
-            Expr::col((decided.clone(), column)),
-            Alias::new(column.as_str()),
-        );
-    }
-    let rows = db.query_all(&select).await?;
-    let version = match rows.first() {
-        Some(row) => row.try_get("", "index_version")?,
-        None => {
-            return Err(Error::Internal(anyhow::anyhow!(
-                "the match_sync counter is missing"
-            )));
-        }
-    };
-    let mut decided_rows = Vec::new();
-    for row in &rows {
-        if row.try_get::<Option<i32>>("", "id")?.is_some() {
-            decided_rows.push(match_record::Model::from_query_result(row, "")?);
-        }
-    }
-    Ok((decided_rows, version))
-}
-
 impl Store {
     /// Everything ranking needs besides the profiles, with `exclusions` as the decisions.
     fn rank_context<'a>(&'a self, today: NaiveDate, exclusions: &'a Exclusions) -> RankContext<'a> {
@@ -553,22 +504,18 @@ impl Store {
         staff_id: i32,
         request: PageRequest,
     ) -> Result<Paged<StaffMatch>> {
-        let (stored, version) =
-            decisions_and_version(self.db(), match_record::Column::StaffId, staff_id).await?;
-        let snapshot = self
-            .matches()
-            .snapshot_since(self.db(), crate::today(), version)
-            .await?;
+        let snapshot = self.match_snapshot().await?;
         let person = snapshot
             .staff_facts(staff_id)
             .ok_or(Error::NotFound("staff record"))?;
         if !actor.may_read_staff(person.trust_id, staff_id)? {
             return Err(Error::NotFound("staff record"));
         }
-        let exclusions = exclusions_in(&stored);
+        let stored = snapshot.decisions_of_staff(staff_id);
+        let exclusions = exclusions_in(stored);
         let live =
             snapshot.vacancies_for(self.rank_context(snapshot.today(), &exclusions), staff_id);
-        let listed = merged(live, &stored, &snapshot, matcher::vacancy_order)?;
+        let listed = merged(live, stored, &snapshot, matcher::vacancy_order)?;
         let page = page_of(&listed, request);
         let explanations = explain_page(self, &snapshot, page).await?;
         self.audit_read(actor, "staff", staff_id, Some("matches".to_owned()))
@@ -605,12 +552,7 @@ impl Store {
         vacancy_id: i32,
         request: PageRequest,
     ) -> Result<Paged<Candidate>> {
-        let (stored, version) =
-            decisions_and_version(self.db(), match_record::Column::VacancyId, vacancy_id).await?;
-        let snapshot = self
-            .matches()
-            .snapshot_since(self.db(), crate::today(), version)
-            .await?;
+        let snapshot = self.match_snapshot().await?;
         let post = snapshot
             .vacancy_facts(vacancy_id)
             .ok_or(Error::NotFound("vacancy"))?;
@@ -622,10 +564,11 @@ impl Store {
                 "a vacancy's candidates are for the HR team of the vacancy's trust".to_owned(),
             ));
         }
-        let exclusions = exclusions_in(&stored);
+        let stored = snapshot.decisions_of_vacancy(vacancy_id);
+        let exclusions = exclusions_in(stored);
         let live =
             snapshot.candidates_for(self.rank_context(snapshot.today(), &exclusions), vacancy_id);
-        let listed = merged(live, &stored, &snapshot, matcher::candidate_order)?;
+        let listed = merged(live, stored, &snapshot, matcher::candidate_order)?;
         let page = page_of(&listed, request);
         let staff_ids: Vec<i32> = page.iter().map(|l| l.pair.staff_id as i32).collect();
         let explanations = explain_page(self, &snapshot, page).await?;
@@ -682,11 +625,12 @@ impl Store {
         if !sees_person && !actor.may_see_candidates(post.trust_id) {
             return Err(NOT_FOUND);
         }
-        let stored = match_record::Entity::find()
-            .filter(match_record::Column::StaffId.eq(id.staff_id))
-            .filter(match_record::Column::VacancyId.eq(id.vacancy_id))
-            .all(self.db())
-            .await?;
+        let stored: Vec<Arc<match_record::Model>> = snapshot
+            .decisions_of_staff(id.staff_id)
+            .iter()
+            .filter(|row| row.vacancy_id == id.vacancy_id)
+            .cloned()
+            .collect();
         let exclusions = exclusions_in(&stored);
         let live = snapshot.pair(
             &self.rank_context(snapshot.today(), &exclusions),
