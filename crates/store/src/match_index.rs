@@ -25,10 +25,12 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::NaiveDate;
-use matcher::{Grids, Match, Matcher, RankContext, StaffProfile, VacancyProfile};
+use matcher::{
+    Exclusions, Grids, Match, MatchPolicy, Matcher, RankContext, StaffProfile, VacancyProfile,
+};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -165,6 +167,31 @@ pub struct Snapshot {
     vacancy_facts: HashMap<i64, Arc<VacancyFacts>>,
     decisions: Decisions,
     grids: Grids,
+    /// Lists already ranked from this snapshot.
+    ranked: Mutex<HashMap<ListKey, Arc<[Match]>>>,
+}
+
+/// A list a snapshot may keep once ranked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum ListKey {
+    /// A vacancy's candidates.
+    Candidates(i32),
+    /// A staff member's matches.
+    Matches(i32),
+}
+
+/// The most ranked lists one snapshot keeps: a few MB at most at England scale.
+const LISTS_KEPT: usize = 2048;
+
+/// The decisions among `stored` that keep pairs apart, for ranking.
+fn exclusions_in(stored: &[Arc<match_record::Model>]) -> Exclusions {
+    stored
+        .iter()
+        .filter_map(|row| {
+            matching::exclusion_of(&row.status)
+                .map(|by| ((i64::from(row.staff_id), i64::from(row.vacancy_id)), by))
+        })
+        .collect()
 }
 
 /// Every pair someone has acted on, as stored, found by staff member and by vacancy.
@@ -235,6 +262,7 @@ impl Snapshot {
             vacancy_facts: HashMap::new(),
             decisions: Decisions::default(),
             grids: Grids::default(),
+            ranked: Mutex::default(),
         };
         snapshot
             .decisions
@@ -283,6 +311,7 @@ impl Snapshot {
             vacancy_facts: self.vacancy_facts.clone(),
             decisions: self.decisions.clone(),
             grids: Grids::default(),
+            ranked: Mutex::default(),
         };
         if !decided.is_empty() {
             let rows = Decisions::load(db, Selection::Ids(&decided)).await?;
@@ -378,25 +407,73 @@ impl Snapshot {
         Matcher::with_grids(context, &self.staff, &self.vacancies, &self.grids)
     }
 
-    /// The vacancy's eligible candidates in the DESIGN §2 order; none if it is not known.
-    pub fn candidates_for(&self, context: RankContext<'_>, vacancy_id: i32) -> Vec<Match> {
-        match self.vacancy_at.get(&i64::from(vacancy_id)) {
-            Some(&at) => self.matcher(context).candidates_for(at),
-            None => Vec::new(),
+    /// The vacancy's eligible candidates in the DESIGN §2 order, its decisions taken into
+    /// account; none if it is not known.
+    pub fn candidates_for(&self, policy: &MatchPolicy, vacancy_id: i32) -> Arc<[Match]> {
+        self.ranked_list(ListKey::Candidates(vacancy_id), || {
+            let Some(&at) = self.vacancy_at.get(&i64::from(vacancy_id)) else {
+                return Vec::new();
+            };
+            let exclusions = exclusions_in(self.decisions_of_vacancy(vacancy_id));
+            self.matcher(self.context(policy, &exclusions))
+                .candidates_for(at)
+        })
+    }
+
+    /// The staff member's eligible vacancies, best first, their decisions taken into account;
+    /// none if they are not known.
+    pub fn vacancies_for(&self, policy: &MatchPolicy, staff_id: i32) -> Arc<[Match]> {
+        self.ranked_list(ListKey::Matches(staff_id), || {
+            let Some(&at) = self.staff_at.get(&i64::from(staff_id)) else {
+                return Vec::new();
+            };
+            let exclusions = exclusions_in(self.decisions_of_staff(staff_id));
+            self.matcher(self.context(policy, &exclusions))
+                .vacancies_for(at)
+        })
+    }
+
+    /// The pair scored, if both are known and every hard rule passes (its decision taken
+    /// into account).
+    pub fn pair(&self, policy: &MatchPolicy, staff_id: i32, vacancy_id: i32) -> Option<Match> {
+        let decided: Vec<Arc<match_record::Model>> = self
+            .decisions_of_staff(staff_id)
+            .iter()
+            .filter(|row| row.vacancy_id == vacancy_id)
+            .cloned()
+            .collect();
+        let exclusions = exclusions_in(&decided);
+        self.context(policy, &exclusions)
+            .evaluate(self.staff(staff_id)?, self.vacancy(vacancy_id)?)
+    }
+
+    fn context<'a>(&self, policy: &'a MatchPolicy, exclusions: &'a Exclusions) -> RankContext<'a> {
+        RankContext {
+            policy,
+            today: self.today,
+            exclusions,
         }
     }
 
-    /// The staff member's eligible vacancies, best first; none if they are not known.
-    pub fn vacancies_for(&self, context: RankContext<'_>, staff_id: i32) -> Vec<Match> {
-        match self.staff_at.get(&i64::from(staff_id)) {
-            Some(&at) => self.matcher(context).vacancies_for(at),
-            None => Vec::new(),
+    /// The list `key` names, ranked by `rank` the first time it is asked for and then kept
+    /// for the requests (and the pages) that follow, until the next change makes a new
+    /// snapshot. A snapshot keeps at most [`LISTS_KEPT`] lists, and starts again when full.
+    fn ranked_list(&self, key: ListKey, rank: impl FnOnce() -> Vec<Match>) -> Arc<[Match]> {
+        let lock = || {
+            self.ranked
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+        };
+        if let Some(kept) = lock().get(&key) {
+            return kept.clone();
         }
-    }
-
-    /// The pair scored, if both are known and every hard rule passes.
-    pub fn pair(&self, context: &RankContext<'_>, staff_id: i32, vacancy_id: i32) -> Option<Match> {
-        context.evaluate(self.staff(staff_id)?, self.vacancy(vacancy_id)?)
+        let list: Arc<[Match]> = rank().into();
+        let mut kept = lock();
+        if kept.len() >= LISTS_KEPT {
+            kept.clear();
+        }
+        kept.insert(key, list.clone());
+        list
     }
 
     /// How many pairs are eligible, counted on every core without holding them.

@@ -8,6 +8,7 @@
 //! stored, `still_eligible` false), in one order; a page is a slice of it. The explanation's
 //! skill names come from the pair's skills as they are now. Every read is audited.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -296,7 +297,7 @@ fn decided_pair(
 
 /// A pair in a list: as ranked now, or as stored when it no longer passes the rules.
 struct Listed<'r> {
-    pair: Match,
+    pair: Cow<'r, Match>,
     stored: Option<&'r match_record::Model>,
     still_eligible: bool,
 }
@@ -310,33 +311,22 @@ impl Listed<'_> {
     }
 }
 
-/// The decisions among `stored` that keep pairs apart, for ranking.
-fn exclusions_in(stored: &[Arc<match_record::Model>]) -> Exclusions {
-    stored
-        .iter()
-        .filter_map(|row| {
-            matching::exclusion_of(&row.status)
-                .map(|by| ((i64::from(row.staff_id), i64::from(row.vacancy_id)), by))
-        })
-        .collect()
-}
-
 /// `live` (ranked now) with `stored`'s statuses laid over it, plus every stored pair acted on
 /// that `live` lacks, all in `order`.
 fn merged<'r>(
-    live: Vec<Match>,
+    live: &'r [Match],
     stored: &'r [Arc<match_record::Model>],
     snapshot: &Snapshot,
     order: fn(&Match, &Match) -> Ordering,
 ) -> Result<Vec<Listed<'r>>> {
     let as_ranked = |pair| Listed {
-        pair,
+        pair: Cow::Borrowed(pair),
         stored: None,
         still_eligible: true,
     };
     // Most lists have no decisions at all: the ranking is the list, already in order.
     if stored.is_empty() {
-        return Ok(live.into_iter().map(as_ranked).collect());
+        return Ok(live.iter().map(as_ranked).collect());
     }
     let by_pair: HashMap<(i64, i64), &match_record::Model> = stored
         .iter()
@@ -347,7 +337,7 @@ fn merged<'r>(
             )
         })
         .collect();
-    let mut listed: Vec<Listed<'r>> = live.into_iter().map(as_ranked).collect();
+    let mut listed: Vec<Listed<'r>> = live.iter().map(as_ranked).collect();
     let mut shown = HashSet::new();
     for item in &mut listed {
         let key = (item.pair.staff_id, item.pair.vacancy_id);
@@ -366,7 +356,7 @@ fn merged<'r>(
             continue;
         };
         listed.push(Listed {
-            pair: decided_pair(row, person, snapshot.today())?,
+            pair: Cow::Owned(decided_pair(row, person, snapshot.today())?),
             stored: Some(row.as_ref()),
             still_eligible: false,
         });
@@ -488,15 +478,6 @@ async fn explain_page(
 }
 
 impl Store {
-    /// Everything ranking needs besides the profiles, with `exclusions` as the decisions.
-    fn rank_context<'a>(&'a self, today: NaiveDate, exclusions: &'a Exclusions) -> RankContext<'a> {
-        RankContext {
-            policy: &self.settings().matching,
-            today,
-            exclusions,
-        }
-    }
-
     /// The vacancies a staff member matches, best first, for whoever may read their record.
     pub async fn staff_matches(
         &self,
@@ -511,11 +492,9 @@ impl Store {
         if !actor.may_read_staff(person.trust_id, staff_id)? {
             return Err(Error::NotFound("staff record"));
         }
+        let ranked = snapshot.vacancies_for(&self.settings().matching, staff_id);
         let stored = snapshot.decisions_of_staff(staff_id);
-        let exclusions = exclusions_in(stored);
-        let live =
-            snapshot.vacancies_for(self.rank_context(snapshot.today(), &exclusions), staff_id);
-        let listed = merged(live, stored, &snapshot, matcher::vacancy_order)?;
+        let listed = merged(&ranked, stored, &snapshot, matcher::vacancy_order)?;
         let page = page_of(&listed, request);
         let explanations = explain_page(self, &snapshot, page).await?;
         self.audit_read(actor, "staff", staff_id, Some("matches".to_owned()))
@@ -564,11 +543,9 @@ impl Store {
                 "a vacancy's candidates are for the HR team of the vacancy's trust".to_owned(),
             ));
         }
+        let ranked = snapshot.candidates_for(&self.settings().matching, vacancy_id);
         let stored = snapshot.decisions_of_vacancy(vacancy_id);
-        let exclusions = exclusions_in(stored);
-        let live =
-            snapshot.candidates_for(self.rank_context(snapshot.today(), &exclusions), vacancy_id);
-        let listed = merged(live, stored, &snapshot, matcher::candidate_order)?;
+        let listed = merged(&ranked, stored, &snapshot, matcher::candidate_order)?;
         let page = page_of(&listed, request);
         let staff_ids: Vec<i32> = page.iter().map(|l| l.pair.staff_id as i32).collect();
         let explanations = explain_page(self, &snapshot, page).await?;
@@ -631,18 +608,11 @@ impl Store {
             .filter(|row| row.vacancy_id == id.vacancy_id)
             .cloned()
             .collect();
-        let exclusions = exclusions_in(&stored);
-        let live = snapshot.pair(
-            &self.rank_context(snapshot.today(), &exclusions),
-            id.staff_id,
-            id.vacancy_id,
-        );
-        let listed = merged(
-            live.into_iter().collect(),
-            &stored,
-            &snapshot,
-            matcher::vacancy_order,
-        )?;
+        let live: Vec<Match> = snapshot
+            .pair(&self.settings().matching, id.staff_id, id.vacancy_id)
+            .into_iter()
+            .collect();
+        let listed = merged(&live, &stored, &snapshot, matcher::vacancy_order)?;
         let Some(shown) = listed.first() else {
             return Err(NOT_FOUND);
         };
