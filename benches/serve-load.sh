@@ -6,6 +6,8 @@
 #   GET /api/v1/trusts                           (small and fixed: the yardstick)
 #   GET /api/v1/vacancies/{id}/candidates        (first page of 50, as the vacancy's trust HR)
 #   GET /api/v1/staff/{id}/matches               (first page of 50, as the staff member)
+#   the same two lists for every vacancy / every staff member in turn, as admin (so that
+#   almost every request ranks afresh: a snapshot keeps only the last 2,048 lists it ranked)
 # and prints requests/s with p50 and p99 latency for each, in the same run.
 #
 # Usage: benches/serve-load.sh [BINARY]      (default target/release/redeploy)
@@ -73,9 +75,30 @@ run_backend() {
   me="$(curl -sf -H "Authorization: Bearer ${staff}" "${base}/api/v1/staff?per_page=1" | json 'd["items"][0]["id"]')"
   matches=$(curl -sf -H "Authorization: Bearer ${staff}" "${base}/api/v1/staff/${me}/matches?per_page=1" | json 'd["total"]')
 
+  # Every id of a list, one a line, for the rotating loads.
+  all_ids() {
+    local token="$1" path="$2" page=1 total
+    while :; do
+      total=$(curl -sf -H "Authorization: Bearer ${token}" "${base}${path}?per_page=500&page=${page}" \
+        | python3 -c 'import json,sys; d=json.load(sys.stdin); [print(i["id"]) for i in d["items"]]; print(d["total"], file=sys.stderr)' 2>&1 >>"${work}/ids.txt")
+      [ $((page * 500)) -ge "${total}" ] && break
+      page=$((page + 1))
+    done
+  }
+  cat >"${work}/rotate.lua" <<'LUA'
+local ids, n = {}, 0
+for line in io.lines(os.getenv("BENCH_IDS")) do ids[#ids + 1] = line end
+local pattern = os.getenv("BENCH_PATH")
+request = function()
+  n = n + 1
+  return wrk.format(nil, (pattern:gsub("{id}", ids[(n * 7919) % #ids + 1])))
+end
+LUA
+
   load() {
-    local label="$1" token="$2" path="$3"
-    wrk -t2 -c"${connections}" -d"${duration}s" --latency -H "Authorization: Bearer ${token}" "${base}${path}" >"${work}/wrk.txt"
+    local label="$1" token="$2" path="$3" script="${4:-}"
+    wrk -t2 -c"${connections}" -d"${duration}s" --latency ${script:+-s "${script}"} \
+      -H "Authorization: Bearer ${token}" "${base}${path}" >"${work}/wrk.txt"
     python3 - "${label}" "${work}/wrk.txt" <<'PY'
 import re, sys
 label, text = sys.argv[1], open(sys.argv[2]).read()
@@ -91,6 +114,14 @@ PY
   load "GET /api/v1/trusts" "${hr}" "/api/v1/trusts"
   load "GET …/vacancies/${vacancy}/candidates (${best} in all)" "${hr}" "/api/v1/vacancies/${vacancy}/candidates?per_page=50"
   load "GET …/staff/${me}/matches (${matches} in all)" "${staff}" "/api/v1/staff/${me}/matches?per_page=50"
+  local admin
+  admin="$(sign_in admin)"
+  : >"${work}/ids.txt"; all_ids "${admin}" /api/v1/vacancies
+  BENCH_IDS="${work}/ids.txt" BENCH_PATH="/api/v1/vacancies/{id}/candidates?per_page=50" \
+    load "GET …/vacancies/{each of $(wc -l <"${work}/ids.txt")}/candidates" "${admin}" / "${work}/rotate.lua"
+  : >"${work}/ids.txt"; all_ids "${admin}" /api/v1/staff
+  BENCH_IDS="${work}/ids.txt" BENCH_PATH="/api/v1/staff/{id}/matches?per_page=50" \
+    load "GET …/staff/{each of $(wc -l <"${work}/ids.txt")}/matches" "${admin}" / "${work}/rotate.lua"
   kill "${service}"; wait "${service}" 2>/dev/null || true
   service=""
 }
