@@ -8,7 +8,8 @@
 //! ranking is also run as one SQL query over the same data loaded into a fresh database.
 //!
 //! A full rematch streams each vacancy's ranked list to a sink, as the service does when it
-//! stores them, so memory holds one list per core rather than every pair.
+//! counts the demo data set's eligible pairs, so memory holds one list per core rather than
+//! every pair.
 
 #[path = "support/postgres_ranking.rs"]
 mod postgres_ranking;

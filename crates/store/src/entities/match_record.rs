@@ -1,4 +1,7 @@
-//! The `matches` table: a staff member and a vacancy, and where their pairing has got to.
+//! The `matches` table: a pair someone has acted on (never a mere suggestion), where it has
+//! got to, and its score and explanation as they were at that decision. Whatever writes a row
+//! logs the staff member's decisions for the match index in the same transaction
+//! (`match_index::log_write`), which holds every row too.
 
 use sea_orm::entity::prelude::*;
 
@@ -15,7 +18,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub explanation: String,
     pub computed_at: DateTimeUtc,
-    /// False when the pair no longer passes the rules but is kept for what people did with it.
+    /// No longer read: whether a pair still passes the rules is worked out when it is shown.
     pub eligible: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -1,6 +1,6 @@
 //! What people do with at-risk staff records: register one, read it, change it, list them.
 //! Each operation decides access through `authz`, checks the record by the same rules however
-//! it arrives, and writes, audits and re-ranks in one transaction.
+//! it arrives, and writes, audits and logs the change for the match index in one transaction.
 
 use domain::{Band, CaseStatus, Role};
 

@@ -1,6 +1,6 @@
 //! What people do with vacancies: register one, read it, change or close it, list them. Each
 //! operation decides access through `authz`, checks the vacancy by the same rules however it
-//! arrives, and writes, audits and re-ranks in one transaction.
+//! arrives, and writes, audits and logs the change for the match index in one transaction.
 
 use domain::{Role, VacancyStatus};
 
