@@ -151,6 +151,25 @@ pub async fn log_everything(db: &DatabaseConnection) -> crate::Result<()> {
     Ok(())
 }
 
+/// Records read in one go when a snapshot is loaded whole.
+const LOAD_AT_ONCE: usize = 5000;
+
+/// Every row id of a table whose primary key is `id`.
+async fn all_ids<E, C>(db: &C) -> crate::Result<Vec<i32>>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+{
+    use sea_orm::{QuerySelect, sea_query::Alias};
+    let rows = E::find()
+        .select_only()
+        .column_as(Expr::col(Alias::new("id")), "id")
+        .into_tuple::<i32>()
+        .all(db)
+        .await?;
+    Ok(rows)
+}
+
 /// Every profile as of change number `version`, with what lists show of each record and the
 /// map grids ranking searches (built the first time a request needs them, then shared). Never
 /// changed once published.
@@ -267,11 +286,19 @@ impl Snapshot {
         snapshot
             .decisions
             .replace(&[], Decisions::load(db, Selection::All).await?);
-        snapshot.put_staff(&[], matching::staff_entries(db, Selection::All).await?);
-        snapshot.put_vacancies(
-            &[],
-            matching::vacancy_entries(db, Selection::All, today).await?,
-        );
+        // A few thousand records at a time, so that reading 100,000 vacancies never holds
+        // them all as rows at once: the memory that took would stay with the process.
+        let staff_ids = all_ids::<crate::entities::staff::Entity, _>(db).await?;
+        for chunk in staff_ids.chunks(LOAD_AT_ONCE) {
+            snapshot.put_staff(&[], matching::staff_entries(db, Selection::Ids(chunk)).await?);
+        }
+        let vacancy_ids = all_ids::<crate::entities::vacancy::Entity, _>(db).await?;
+        for chunk in vacancy_ids.chunks(LOAD_AT_ONCE) {
+            snapshot.put_vacancies(
+                &[],
+                matching::vacancy_entries(db, Selection::Ids(chunk), today).await?,
+            );
+        }
         Ok(snapshot)
     }
 
