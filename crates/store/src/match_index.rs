@@ -290,7 +290,10 @@ impl Snapshot {
         // them all as rows at once: the memory that took would stay with the process.
         let staff_ids = all_ids::<crate::entities::staff::Entity, _>(db).await?;
         for chunk in staff_ids.chunks(LOAD_AT_ONCE) {
-            snapshot.put_staff(&[], matching::staff_entries(db, Selection::Ids(chunk)).await?);
+            snapshot.put_staff(
+                &[],
+                matching::staff_entries(db, Selection::Ids(chunk)).await?,
+            );
         }
         let vacancy_ids = all_ids::<crate::entities::vacancy::Entity, _>(db).await?;
         for chunk in vacancy_ids.chunks(LOAD_AT_ONCE) {
