@@ -27,7 +27,6 @@ pub const POSTGRES_ENV: &str = "REDEPLOY_TEST_POSTGRES_URL";
 pub const PASSWORD: &str = "correct horse battery staple";
 
 pub struct TestApp {
-    pub app: App,
     pub router: Router,
     pub db: DatabaseConnection,
     /// The database URL, for running the `redeploy` binary against the same database.
@@ -103,7 +102,6 @@ impl TestApp {
         TestApp {
             router: app.router(),
             db: app.store().db().clone(),
-            app,
             url,
             settings,
             _folder: folder,
@@ -181,17 +179,7 @@ impl TestApp {
     /// Another instance of the service on the same database, as a second machine would run it:
     /// its own connections and its own memory.
     pub async fn second_instance(&self) -> TestApp {
-        let app = self.app.another_instance().await.unwrap();
-        TestApp {
-            router: app.router(),
-            db: app.store().db().clone(),
-            app,
-            url: self.url.clone(),
-            settings: self.settings.clone(),
-            _folder: tempfile::tempdir().unwrap(),
-            // The first instance drops the database.
-            postgres: None,
-        }
+        self.restarted_with(|_| {}).await
     }
 
     /// The service started again on the same database with changed settings, as after an
@@ -212,7 +200,6 @@ impl TestApp {
         TestApp {
             router: app.router(),
             db: app.store().db().clone(),
-            app,
             url: self.url.clone(),
             settings,
             _folder: tempfile::tempdir().unwrap(),

@@ -52,21 +52,6 @@ impl App {
         })
     }
 
-    /// Another instance on the same database, as a second machine would run it: its own
-    /// connections and its own memory.
-    pub async fn another_instance(&self) -> anyhow::Result<App> {
-        let store = self.store();
-        App::build(
-            store.settings().clone(),
-            store.reference().clone(),
-            Startup {
-                without_email_delivery: true,
-                ..Startup::default()
-            },
-        )
-        .await
-    }
-
     /// Migrates, loads reference data (and the demo data set when asked), loads the match
     /// index, starts email delivery, and then reports ready.
     pub async fn start(&self, startup: &Startup) -> anyhow::Result<Started> {

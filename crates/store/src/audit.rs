@@ -33,6 +33,28 @@ impl AuditActor {
     }
 }
 
+/// One audit row: `actor` did `action` to `entity` `entity_id` at `at`.
+fn entry(
+    at: chrono::DateTime<Utc>,
+    actor: &AuditActor,
+    action: &str,
+    entity: &str,
+    entity_id: Option<String>,
+    detail: Option<String>,
+) -> audit_entry::ActiveModel {
+    audit_entry::ActiveModel {
+        at: Set(at),
+        user_id: Set(actor.user_id),
+        actor: Set(actor.label.clone()),
+        action: Set(action.to_owned()),
+        entity: Set(entity.to_owned()),
+        entity_id: Set(entity_id),
+        detail: Set(detail),
+        ip: Set(actor.ip.clone()),
+        ..Default::default()
+    }
+}
+
 /// Records one action on one record (or on a kind of record, with no id).
 pub async fn record<C: ConnectionTrait>(
     db: &C,
@@ -42,17 +64,7 @@ pub async fn record<C: ConnectionTrait>(
     entity_id: Option<String>,
     detail: Option<String>,
 ) -> Result<(), DbErr> {
-    let row = audit_entry::ActiveModel {
-        at: Set(Utc::now()),
-        user_id: Set(actor.user_id),
-        actor: Set(actor.label.clone()),
-        action: Set(action.to_owned()),
-        entity: Set(entity.to_owned()),
-        entity_id: Set(entity_id),
-        detail: Set(detail),
-        ip: Set(actor.ip.clone()),
-        ..Default::default()
-    };
+    let row = entry(Utc::now(), actor, action, entity, entity_id, detail);
     audit_entry::Entity::insert(row)
         .exec_without_returning(db)
         .await?;
@@ -70,16 +82,15 @@ pub async fn record_many<'a, C: ConnectionTrait>(
     let at = Utc::now();
     let rows: Vec<audit_entry::ActiveModel> = actions
         .into_iter()
-        .map(|(id, action)| audit_entry::ActiveModel {
-            at: Set(at),
-            user_id: Set(actor.user_id),
-            actor: Set(actor.label.clone()),
-            action: Set(action.to_owned()),
-            entity: Set(entity.to_owned()),
-            entity_id: Set(Some(id.to_string())),
-            detail: Set(Some(detail.to_owned())),
-            ip: Set(actor.ip.clone()),
-            ..Default::default()
+        .map(|(id, action)| {
+            entry(
+                at,
+                actor,
+                action,
+                entity,
+                Some(id.to_string()),
+                Some(detail.to_owned()),
+            )
         })
         .collect();
     insert_chunked(db, rows, None).await
@@ -95,7 +106,7 @@ type Waiting = (
 const MOST_PER_COMMIT: usize = 512;
 
 /// Commits reads' audit rows for many readers at once (group commit): one task takes every row
-/// waiting, writes them in one transaction and then answers each reader. A reader is answered
+/// waiting, writes them in one statement and then answers each reader. A reader is answered
 /// only once its row has committed, so no read goes unrecorded.
 #[derive(Debug, Default)]
 pub struct ReadAudit {
@@ -113,17 +124,7 @@ impl ReadAudit {
         entity_id: Option<String>,
         detail: Option<String>,
     ) -> Result<(), DbErr> {
-        let row = audit_entry::ActiveModel {
-            at: Set(Utc::now()),
-            user_id: Set(actor.user_id),
-            actor: Set(actor.label.clone()),
-            action: Set("read".to_owned()),
-            entity: Set(entity.to_owned()),
-            entity_id: Set(entity_id),
-            detail: Set(detail),
-            ip: Set(actor.ip.clone()),
-            ..Default::default()
-        };
+        let row = entry(Utc::now(), actor, "read", entity, entity_id, detail);
         let queue = self.queue.get_or_init(|| {
             let (sender, receiver) = mpsc::unbounded_channel();
             tokio::spawn(commit_reads(db.clone(), receiver));
