@@ -75,7 +75,7 @@ pub struct MatchedVacancy {
 /// One of a staff member's matches.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct StaffMatch {
-    /// The pair: `{staff id}-{vacancy id}`; see [`MatchId`].
+    /// The pair: the staff record's id and the vacancy's id joined by a hyphen, such as `1623-437`.
     pub match_id: String,
     pub vacancy: MatchedVacancy,
     /// 0–100.
@@ -98,7 +98,7 @@ pub struct CandidateStaff {
 /// One of a vacancy's candidates.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Candidate {
-    /// The pair: `{staff id}-{vacancy id}`; see [`MatchId`].
+    /// The pair: the staff record's id and the vacancy's id joined by a hyphen, such as `1623-437`.
     pub match_id: String,
     pub staff: CandidateStaff,
     /// 0–100.
