@@ -21,6 +21,7 @@ use crate::catalogue::Catalogue;
 use crate::entities::{api_token, session, sign_in_failure, user};
 use crate::error::{Error, Result};
 use crate::passwords::verify_password_off_thread;
+use crate::store_support::unique_row;
 use crate::tokens::{TokenKind, new_token, token_hash};
 use crate::users::account_email;
 
@@ -77,21 +78,21 @@ impl Store {
                     .from(session::Column::UserId)
                     .to(user::Column::Id)
                     .into();
-                let user = user::Entity::find()
+                let session_user = user::Entity::find()
                     .join_rev(JoinType::InnerJoin, of_session)
                     .filter(session::Column::TokenHash.eq(hash))
-                    .filter(session::Column::ExpiresAt.gt(now))
-                    .one(db)
+                    .filter(session::Column::ExpiresAt.gt(now));
+                let user = unique_row(session_user, db)
                     .await?
                     .filter(|u| !u.disabled)
                     .ok_or_else(not_signed_in)?;
                 return actor_of(&self.catalogue(), user, ip);
             }
             Some(TokenKind::ApiToken) => {
-                let found = api_token::Entity::find()
+                let api_token = api_token::Entity::find()
                     .filter(api_token::Column::TokenHash.eq(hash))
-                    .filter(api_token::Column::RevokedAt.is_null())
-                    .one(db)
+                    .filter(api_token::Column::RevokedAt.is_null());
+                let found = unique_row(api_token, db)
                     .await?
                     .filter(|t| t.expires_at.is_none_or(|at| at > now))
                     .ok_or_else(not_signed_in)?;
@@ -103,8 +104,7 @@ impl Store {
             }
             _ => return Err(not_signed_in()),
         };
-        let user = user::Entity::find_by_id(user_id)
-            .one(db)
+        let user = unique_row(user::Entity::find_by_id(user_id), db)
             .await?
             .filter(|u| !u.disabled)
             .ok_or_else(not_signed_in)?;

@@ -1,11 +1,26 @@
 //! Helpers the storage modules share.
 
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, Iterable};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, Iterable, Select,
+};
 
 /// Parameters one statement may carry: SQLite allows 32,766 and PostgreSQL 65,535; staying
 /// well under both keeps one code path for both.
 const MAX_PARAMETERS: usize = 30_000;
+
+/// The row a unique key selects, if any: `select` must filter on a unique column.
+///
+/// Unlike `Select::one` this sends no `LIMIT ?`. SQLite re-plans a statement whose LIMIT is a
+/// bound parameter every time the parameter is bound, that is on every run; for the lookups
+/// every request makes (signing in) that re-planning cost more than the query.
+pub async fn unique_row<E, C>(select: Select<E>, db: &C) -> Result<Option<E::Model>, DbErr>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+{
+    Ok(select.all(db).await?.into_iter().next())
+}
 
 /// Inserts rows in as few multi-row statements as the parameter limit allows, optionally as
 /// upserts. Call inside a transaction when the rows must land together.
