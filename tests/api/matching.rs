@@ -1,5 +1,7 @@
 use axum::http::{Method, StatusCode};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
+use store::entities::audit_entry;
 
 use crate::helpers::{TestApp, people, problem, record_decision, site_of};
 
@@ -656,6 +658,77 @@ async fn lists_are_paged_in_order() {
         );
     }
     assert_eq!(paged, all, "pages follow one another in the same order");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_page_asked_for_again_is_the_same_and_every_read_of_it_is_audited() {
+    let app = TestApp::new().await;
+    let p = people(&app).await;
+    for n in 0..3 {
+        create(
+            &app,
+            &p.hr_kings,
+            "/api/v1/staff",
+            nurse(&app, &format!("{n}"), &format!("Nurse {n}"), "RJZ", "6", 1).await,
+        )
+        .await;
+    }
+    let post = create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/vacancies",
+        ward_post(&app, "W1").await,
+    )
+    .await;
+    let path = format!("/api/v1/vacancies/{post}/candidates?per_page=2");
+    let first = app.call(Method::GET, &path, Some(&p.hr_kings), None).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let again = app.call(Method::GET, &path, Some(&p.hr_kings), None).await;
+    let by_admin = app.call(Method::GET, &path, Some(&p.admin), None).await;
+    assert_eq!(again.body, first.body);
+    assert_eq!(by_admin.body, first.body);
+
+    // Each read is in the audit with its reader and the people on the page, whether the
+    // page was shaped for it or kept from an earlier request.
+    let on_page: Vec<i64> = first.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["staff"]["id"].as_i64().unwrap())
+        .collect();
+    let reads = audit_entry::Entity::find()
+        .filter(audit_entry::Column::Action.eq("read"))
+        .filter(audit_entry::Column::Entity.eq("vacancy"))
+        .filter(audit_entry::Column::EntityId.eq(post.to_string()))
+        .order_by_asc(audit_entry::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap();
+    let seen: Vec<(&str, Option<&str>)> = reads
+        .iter()
+        .map(|r| (r.actor.as_str(), r.detail.as_deref()))
+        .collect();
+    let detail = format!("candidates: staff {on_page:?}");
+    assert_eq!(
+        seen,
+        [
+            ("hr@kch.nhs.uk", Some(detail.as_str())),
+            ("hr@kch.nhs.uk", Some(detail.as_str())),
+            ("admin@london.nhs.uk", Some(detail.as_str())),
+        ]
+    );
+
+    // A change shapes the page afresh: the new nurse is counted.
+    create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/staff",
+        nurse(&app, "9", "Nurse Nine", "RJZ", "6", 1).await,
+    )
+    .await;
+    let after = app.call(Method::GET, &path, Some(&p.hr_kings), None).await;
+    assert_eq!(after.body["total"], 4, "{}", after.body);
     app.finish().await;
 }
 

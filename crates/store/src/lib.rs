@@ -49,7 +49,7 @@ pub use catalogue::Catalogue;
 pub use config::{CommandLine, Settings};
 pub use entities::typed::{StaffListed, StaffRecord, VacancyListed, VacancyRecord};
 pub use error::{Error, FieldError, Result};
-pub use paging::{PageRequest, Paged};
+pub use paging::{PageRequest, Paged, SharedPage};
 
 use crate::match_index::MatchIndex;
 use crate::staff::draft::CheckContext;

@@ -23,6 +23,7 @@
 //! from the database. This module never ranks (that is `matcher`), never decides who may see a
 //! pair, and never writes a match.
 
+use std::any::Any;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -40,6 +41,7 @@ use tokio::sync::Mutex as AsyncMutex;
 
 use crate::entities::{match_change, match_record};
 use crate::matching::{self, Selection, StaffFacts, VacancyFacts};
+use crate::paging::PageRequest;
 use crate::store_support::insert_chunked;
 
 /// Which staff records, vacancies and decisions a write created or changed.
@@ -188,11 +190,13 @@ pub struct Snapshot {
     grids: Grids,
     /// Lists already ranked from this snapshot.
     ranked: Mutex<HashMap<ListKey, Arc<[Match]>>>,
+    /// Pages already shaped from this snapshot, each of whatever type its list's shape is.
+    pages: Mutex<HashMap<PageKey, Arc<dyn Any + Send + Sync>>>,
 }
 
 /// A list a snapshot may keep once ranked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum ListKey {
+pub enum ListKey {
     /// A vacancy's candidates.
     Candidates(i32),
     /// A staff member's matches.
@@ -201,6 +205,17 @@ enum ListKey {
 
 /// The most ranked lists one snapshot keeps: a few MB at most at England scale.
 const LISTS_KEPT: usize = 2048;
+
+/// One page of a list, as a snapshot may keep it once shaped for reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PageKey {
+    pub list: ListKey,
+    pub request: PageRequest,
+}
+
+/// The most shaped pages one snapshot keeps. A page of 50 with its JSON is about 60 KB, so
+/// this is about 15 MB at most.
+const PAGES_KEPT: usize = 256;
 
 /// The decisions among `stored` that keep pairs apart, for ranking.
 fn exclusions_in(stored: &[Arc<match_record::Model>]) -> Exclusions {
@@ -282,6 +297,7 @@ impl Snapshot {
             decisions: Decisions::default(),
             grids: Grids::default(),
             ranked: Mutex::default(),
+            pages: Mutex::default(),
         };
         snapshot
             .decisions
@@ -342,6 +358,7 @@ impl Snapshot {
             decisions: self.decisions.clone(),
             grids: Grids::default(),
             ranked: Mutex::default(),
+            pages: Mutex::default(),
         };
         if !decided.is_empty() {
             let rows = Decisions::load(db, Selection::Ids(&decided)).await?;
@@ -504,6 +521,40 @@ impl Snapshot {
         }
         kept.insert(key, list.clone());
         list
+    }
+
+    /// Page `key` as shaped earlier from this snapshot, if it is kept and is a `P`.
+    pub fn kept_page<P: Any + Send + Sync>(&self, key: PageKey) -> Option<Arc<P>> {
+        let kept = self
+            .pages
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(&key)
+            .cloned()?;
+        kept.downcast::<P>().ok()
+    }
+
+    /// Keeps `page` for the requests that ask for page `key` until the next change makes a
+    /// new snapshot. Everything on the page must come from this snapshot (or never change),
+    /// or a kept page would show it stale. At most [`PAGES_KEPT`] are kept; when full, one
+    /// kept page makes way.
+    pub fn keep_page<P: Any + Send + Sync>(&self, key: PageKey, page: Arc<P>) {
+        let mut kept = self
+            .pages
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let evicted = match kept.len() >= PAGES_KEPT {
+            true => kept
+                .keys()
+                .next()
+                .copied()
+                .and_then(|old| kept.remove(&old)),
+            false => None,
+        };
+        kept.insert(key, page);
+        // A page is thousands of small allocations: free it after letting go of the lock.
+        drop(kept);
+        drop(evicted);
     }
 
     /// How many pairs are eligible, counted on every core without holding them.

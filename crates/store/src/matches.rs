@@ -3,10 +3,12 @@
 //!
 //! Suggestions are ranked when asked for, from the match index (caught up with every committed
 //! change first); the `matches` table holds only pairs someone has acted on, with the score and
-//! explanation as they were at that decision, and the index holds them too. A list is the live ranking with each stored
-//! pair's status laid over it, plus the acted-on pairs that no longer pass the rules (shown as
-//! stored, `still_eligible` false), in one order; a page is a slice of it. The explanation's
-//! skill names come from the pair's skills as they are now. Every read is audited.
+//! explanation as they were at that decision, and the index holds them too. A list is the live
+//! ranking with each stored pair's status laid over it, plus the acted-on pairs that no longer
+//! pass the rules (shown as stored, `still_eligible` false), in one order; a page is a slice of
+//! it. The explanation's skill names come from the pair's skills as they are now. A page once
+//! shaped is kept by the snapshot it came from, so the requests that follow until the next
+//! change are answered from it; every read is audited all the same.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -23,12 +25,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::Store;
 use crate::authz::Actor;
-use crate::catalogue::SiteRef;
+use crate::catalogue::{Catalogue, SiteRef};
 use crate::entities::{match_record, match_transition, staff, user, vacancy};
 use crate::error::{Error, FieldError, Result};
-use crate::match_index::Snapshot;
+use crate::match_index::{ListKey, PageKey, Snapshot};
 use crate::matching::{self, Selection};
-use crate::paging::{PageRequest, Paged};
+use crate::paging::{PageRequest, Paged, SharedPage};
 
 /// Points each component earned (out of the weights in `[matching.weights]`).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -377,6 +379,14 @@ fn page_of<'l, 'r>(listed: &'l [Listed<'r>], request: PageRequest) -> &'l [Liste
     &listed[start..end]
 }
 
+/// A shaped page as a snapshot keeps it. Everything on it comes from the snapshot, from the
+/// skill names (which never change once stored) or from the trusts and sites it was shaped
+/// with: a page shaped with others is shaped again.
+struct KeptPage<T> {
+    catalogue: Arc<Catalogue>,
+    page: Arc<SharedPage<T>>,
+}
+
 /// Skill names for the explanations on one page.
 struct SkillNames(HashMap<i32, std::sync::Arc<str>>);
 
@@ -484,7 +494,7 @@ impl Store {
         actor: &Actor,
         staff_id: i32,
         request: PageRequest,
-    ) -> Result<Paged<StaffMatch>> {
+    ) -> Result<Arc<SharedPage<StaffMatch>>> {
         let snapshot = self.match_snapshot().await?;
         let person = snapshot
             .staff_facts(staff_id)
@@ -492,13 +502,33 @@ impl Store {
         if !actor.may_read_staff(person.trust_id, staff_id)? {
             return Err(Error::NotFound("staff record"));
         }
-        let ranked = snapshot.vacancies_for(&self.settings().matching, staff_id);
-        let stored = snapshot.decisions_of_staff(staff_id);
-        let listed = merged(&ranked, stored, &snapshot, matcher::vacancy_order)?;
-        let page = page_of(&listed, request);
-        let explanations = explain_page(self, &snapshot, page).await?;
+        let key = PageKey {
+            list: ListKey::Matches(staff_id),
+            request,
+        };
+        let page = match self.kept_page(&snapshot, key) {
+            Some(page) => page,
+            None => {
+                let page = self.shape_matches(&snapshot, staff_id, request).await?;
+                self.keep_page(&snapshot, key, page)
+            }
+        };
         self.audit_read(actor, "staff", staff_id, Some("matches".to_owned()))
             .await?;
+        Ok(page)
+    }
+
+    async fn shape_matches(
+        &self,
+        snapshot: &Snapshot,
+        staff_id: i32,
+        request: PageRequest,
+    ) -> Result<Paged<StaffMatch>> {
+        let ranked = snapshot.vacancies_for(&self.settings().matching, staff_id);
+        let stored = snapshot.decisions_of_staff(staff_id);
+        let listed = merged(&ranked, stored, snapshot, matcher::vacancy_order)?;
+        let page = page_of(&listed, request);
+        let explanations = explain_page(self, snapshot, page).await?;
         let catalogue = self.catalogue();
         let mut items = Vec::with_capacity(page.len());
         for (listed, explanation) in page.iter().zip(explanations) {
@@ -530,7 +560,7 @@ impl Store {
         actor: &Actor,
         vacancy_id: i32,
         request: PageRequest,
-    ) -> Result<Paged<Candidate>> {
+    ) -> Result<Arc<SharedPage<Candidate>>> {
         let snapshot = self.match_snapshot().await?;
         let post = snapshot
             .vacancy_facts(vacancy_id)
@@ -543,12 +573,20 @@ impl Store {
                 "a vacancy's candidates are for the HR team of the vacancy's trust".to_owned(),
             ));
         }
-        let ranked = snapshot.candidates_for(&self.settings().matching, vacancy_id);
-        let stored = snapshot.decisions_of_vacancy(vacancy_id);
-        let listed = merged(&ranked, stored, &snapshot, matcher::candidate_order)?;
-        let page = page_of(&listed, request);
-        let staff_ids: Vec<i32> = page.iter().map(|l| l.pair.staff_id as i32).collect();
-        let explanations = explain_page(self, &snapshot, page).await?;
+        let key = PageKey {
+            list: ListKey::Candidates(vacancy_id),
+            request,
+        };
+        let page = match self.kept_page(&snapshot, key) {
+            Some(page) => page,
+            None => {
+                let page = self
+                    .shape_candidates(&snapshot, vacancy_id, request)
+                    .await?;
+                self.keep_page(&snapshot, key, page)
+            }
+        };
+        let staff_ids: Vec<i32> = page.items.iter().map(|c| c.staff.id).collect();
         self.audit_read(
             actor,
             "vacancy",
@@ -556,6 +594,20 @@ impl Store {
             Some(format!("candidates: staff {staff_ids:?}")),
         )
         .await?;
+        Ok(page)
+    }
+
+    async fn shape_candidates(
+        &self,
+        snapshot: &Snapshot,
+        vacancy_id: i32,
+        request: PageRequest,
+    ) -> Result<Paged<Candidate>> {
+        let ranked = snapshot.candidates_for(&self.settings().matching, vacancy_id);
+        let stored = snapshot.decisions_of_vacancy(vacancy_id);
+        let listed = merged(&ranked, stored, snapshot, matcher::candidate_order)?;
+        let page = page_of(&listed, request);
+        let explanations = explain_page(self, snapshot, page).await?;
         let catalogue = self.catalogue();
         let mut items = Vec::with_capacity(page.len());
         for (listed, explanation) in page.iter().zip(explanations) {
@@ -579,6 +631,32 @@ impl Store {
             });
         }
         Ok(Paged::new(items, request, listed.len() as u64))
+    }
+
+    /// Page `key` as this snapshot kept it, if it was shaped with today's trusts and sites.
+    fn kept_page<T: Send + Sync + 'static>(
+        &self,
+        snapshot: &Snapshot,
+        key: PageKey,
+    ) -> Option<Arc<SharedPage<T>>> {
+        let kept = snapshot.kept_page::<KeptPage<T>>(key)?;
+        Arc::ptr_eq(&kept.catalogue, &self.catalogue()).then(|| kept.page.clone())
+    }
+
+    /// Keeps a page just shaped for the requests after this one, and returns it.
+    fn keep_page<T: Send + Sync + 'static>(
+        &self,
+        snapshot: &Snapshot,
+        key: PageKey,
+        page: Paged<T>,
+    ) -> Arc<SharedPage<T>> {
+        let page = Arc::new(SharedPage::new(page));
+        let kept = KeptPage {
+            catalogue: self.catalogue(),
+            page: page.clone(),
+        };
+        snapshot.keep_page(key, Arc::new(kept));
+        page
     }
 
     /// One pair, by its match id, for whoever may see it: the staff member, their HR team, the

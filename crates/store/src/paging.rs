@@ -1,5 +1,8 @@
 //! Paged lists: `?page=&per_page=` (default 50, at most 500) in, `{items, page, per_page, total}` out.
 
+use std::ops::Deref;
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, FieldError};
@@ -10,7 +13,7 @@ pub const MAX_PER_PAGE: u64 = 500;
 pub const MAX_PAGE: u64 = i32::MAX as u64;
 
 /// A checked page request, 1-based.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PageRequest {
     pub page: u64,
     pub per_page: u64,
@@ -75,5 +78,41 @@ impl<T> Paged<T> {
             per_page: self.per_page,
             total: self.total,
         }
+    }
+}
+
+/// A page built once and handed to every request that asks for it while the data it shows
+/// stands, with its JSON written the first time it is sent and reused after that.
+#[derive(Debug)]
+pub struct SharedPage<T> {
+    page: Paged<T>,
+    json: OnceLock<Vec<u8>>,
+}
+
+impl<T> SharedPage<T> {
+    pub fn new(page: Paged<T>) -> SharedPage<T> {
+        SharedPage {
+            page,
+            json: OnceLock::new(),
+        }
+    }
+}
+
+impl<T: Serialize> SharedPage<T> {
+    /// The page as JSON, exactly as `serde_json` writes `Paged<T>`.
+    pub fn json(&self) -> Result<&[u8], serde_json::Error> {
+        if let Some(written) = self.json.get() {
+            return Ok(written);
+        }
+        let written = serde_json::to_vec(&self.page)?;
+        Ok(self.json.get_or_init(|| written))
+    }
+}
+
+impl<T> Deref for SharedPage<T> {
+    type Target = Paged<T>;
+
+    fn deref(&self) -> &Paged<T> {
+        &self.page
     }
 }

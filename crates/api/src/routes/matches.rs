@@ -3,6 +3,7 @@
 //! a pair apart.
 
 use axum::extract::State;
+use axum::response::Response;
 use store::Paged;
 use store::matches::{Candidate, MatchDetail, StaffMatch, WhyNot};
 
@@ -10,6 +11,7 @@ use crate::auth::Actor;
 use crate::error::AppResult;
 use crate::error::documented::{BadRequest, Forbidden, Invalid, NotFound, NotSignedIn};
 use crate::extract::{ApiPath, ApiQuery, PageQuery};
+use crate::routes::shapes::shared_page;
 use crate::state::AppState;
 
 #[utoipa::path(get, path = "/api/v1/staff/{id}/matches", tag = "matching", security(("bearer" = [])),
@@ -22,11 +24,9 @@ pub async fn staff_matches(
     actor: Actor,
     ApiPath(staff_id): ApiPath<i32>,
     ApiQuery(query): ApiQuery<PageQuery>,
-) -> AppResult<axum::Json<Paged<StaffMatch>>> {
+) -> AppResult<Response> {
     let page = query.checked()?;
-    Ok(axum::Json(
-        state.store.staff_matches(&actor, staff_id, page).await?,
-    ))
+    shared_page(&*state.store.staff_matches(&actor, staff_id, page).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/vacancies/{id}/candidates", tag = "matching", security(("bearer" = [])),
@@ -39,14 +39,14 @@ pub async fn vacancy_candidates(
     actor: Actor,
     ApiPath(vacancy_id): ApiPath<i32>,
     ApiQuery(query): ApiQuery<PageQuery>,
-) -> AppResult<axum::Json<Paged<Candidate>>> {
+) -> AppResult<Response> {
     let page = query.checked()?;
-    Ok(axum::Json(
-        state
+    shared_page(
+        &*state
             .store
             .vacancy_candidates(&actor, vacancy_id, page)
             .await?,
-    ))
+    )
 }
 
 #[utoipa::path(get, path = "/api/v1/staff/{id}/why-not/{vacancy_id}", tag = "matching", security(("bearer" = [])),

@@ -5,6 +5,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use domain::{NormalisedSkill, SkillMatchKind};
+use store::SharedPage;
+
+use crate::error::AppResult;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SkillResponse {
@@ -41,4 +44,19 @@ pub fn created<T: Serialize>(location: String, body: T) -> Response {
         response.headers_mut().insert(header::LOCATION, location);
     }
     response
+}
+
+/// `200 OK` with a page that may be shared between requests, as the JSON it keeps written.
+pub fn shared_page<T: Serialize>(page: &SharedPage<T>) -> AppResult<Response> {
+    let json = page
+        .json()
+        .map_err(|error| store::Error::Internal(anyhow::Error::new(error)))?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        json.to_vec(),
+    )
+        .into_response())
 }
