@@ -368,10 +368,7 @@ pub struct DemoLoaded {
     pub accounts: Vec<DemoAccount>,
     pub staff: usize,
     pub vacancies: usize,
-    /// Pairs the matcher finds eligible (ranked on request, never stored).
-    pub eligible_pairs: usize,
     pub load_time: std::time::Duration,
-    pub rank_time: std::time::Duration,
 }
 
 /// What `serve --demo` found or did.
@@ -387,7 +384,7 @@ pub enum DemoStart {
 
 impl crate::Store {
     /// Generates the demo data set `spec` describes, loads it into an empty database in one
-    /// transaction, loads the match index and counts the eligible pairs.
+    /// transaction, and loads the match index.
     pub async fn load_demo(
         &self,
         spec: &demo::DemoSpec,
@@ -397,26 +394,30 @@ impl crate::Store {
         let data = demo::generate(spec, self.reference(), &self.settings().pay);
         progress.start(progress_total(&data));
         let accounts = load_demo(self.db(), &data, progress).await?;
-        let load_time = started.elapsed();
-        let started = std::time::Instant::now();
         crate::match_index::log_everything(self.db())
             .await
             .map_err(DemoLoadError::Ranking)?;
-        let snapshot = self.warm_matches().await.map_err(DemoLoadError::Ranking)?;
-        let no_decisions = matcher::Exclusions::new();
-        let eligible_pairs = snapshot.eligible_pairs(matcher::RankContext {
-            policy: &self.settings().matching,
-            today: spec.today,
-            exclusions: &no_decisions,
-        });
+        self.warm_matches().await.map_err(DemoLoadError::Ranking)?;
         Ok(DemoLoaded {
             accounts,
             staff: data.staff.len(),
             vacancies: data.vacancies.len(),
-            eligible_pairs,
-            load_time,
-            rank_time: started.elapsed(),
+            load_time: started.elapsed(),
         })
+    }
+
+    /// How many pairs pass every hard rule on `today`, leaving decisions aside: every
+    /// vacancy's candidates ranked on every core and counted, never stored. Seconds at England
+    /// scale, so only `redeploy demo` asks; a service that is starting does not wait for it.
+    pub async fn count_eligible_pairs(&self, today: chrono::NaiveDate) -> crate::Result<usize> {
+        let snapshot = self.match_snapshot().await?;
+        let no_decisions = matcher::Exclusions::new();
+        let context = matcher::RankContext {
+            policy: &self.settings().matching,
+            today,
+            exclusions: &no_decisions,
+        };
+        Ok(snapshot.eligible_pairs(context))
     }
 
     /// For `serve --demo`: loads the demo data set into an empty database, or finds the
