@@ -15,6 +15,7 @@ mod m20261129_000004_outbox_and_audit;
 mod m20261129_000005_sign_in;
 mod m20261130_000006_match_sync;
 mod m20261205_000007_decided_matches_only;
+mod m20261206_000008_case_workflow;
 mod support;
 
 #[derive(Debug)]
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_sign_in::Migration),
             Box::new(m20261130_000006_match_sync::Migration),
             Box::new(m20261205_000007_decided_matches_only::Migration),
+            Box::new(m20261206_000008_case_workflow::Migration),
         ]
     }
 }

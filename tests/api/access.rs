@@ -35,7 +35,7 @@ async fn vacancy_body(app: &TestApp, reference: &str) -> Value {
     })
 }
 
-async fn link(app: &TestApp, email: &str, staff_id: i64) {
+pub(crate) async fn link(app: &TestApp, email: &str, staff_id: i64) {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     use store::entities::user;
     user::Entity::update_many()

@@ -272,6 +272,13 @@ pub async fn site_of(app: &TestApp, ods: &str) -> i32 {
         .id
 }
 
+/// Registers a record and returns its id.
+pub async fn create(app: &TestApp, token: &str, path: &str, body: serde_json::Value) -> i64 {
+    let reply = app.call(Method::POST, path, Some(token), Some(body)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    reply.body["id"].as_i64().unwrap()
+}
+
 /// One signed-in person of each kind the tests need.
 pub struct People {
     pub admin: String,

@@ -14,3 +14,4 @@ mod staff;
 mod trusts;
 mod uploads;
 mod vacancies;
+mod workflow;

@@ -3,7 +3,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 use store::entities::audit_entry;
 
-use crate::helpers::{TestApp, people, problem, record_decision, site_of};
+use crate::helpers::{TestApp, create, people, problem, record_decision, site_of};
 
 #[tokio::test]
 async fn why_not_names_every_rule_that_keeps_a_pair_apart_in_words() {
@@ -242,13 +242,6 @@ async fn an_imported_postcode_directory_places_a_person_by_their_full_postcode()
         answer.body
     );
     app.finish().await;
-}
-
-/// Registers a record and returns its id.
-async fn create(app: &TestApp, token: &str, path: &str, body: serde_json::Value) -> i64 {
-    let reply = app.call(Method::POST, path, Some(token), Some(body)).await;
-    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
-    reply.body["id"].as_i64().unwrap()
 }
 
 async fn nurse(

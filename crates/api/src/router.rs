@@ -54,6 +54,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(imports::import_vacancies).layer(DefaultBodyLimit::disable()))
         .routes(routes!(matches::staff_matches))
         .routes(routes!(matches::vacancy_candidates))
+        .routes(routes!(matches::transition_match))
         .routes(routes!(matches::why_not))
         .routes(routes!(matches::match_detail))
 }

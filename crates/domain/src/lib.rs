@@ -33,8 +33,10 @@ pub use people::{
     AtRiskStaff, EmailAddress, Hours, HoursRange, PriorityTier, TravelLimit, Vacancy, Wte,
 };
 pub use postcode::{Postcode, PostcodeDistrict};
-pub use redundancy::{Savings, SavingsInputs, SavingsPolicy};
+pub use redundancy::{Savings, SavingsInputs, SavingsPolicy, completed_years};
 pub use reference::ReferenceData;
 pub use skills::{NormalisedSkill, SkillCategory, SkillMatchKind, SkillVocabulary};
 pub use staff_group::{Registration, StaffGroup};
-pub use workflow::{CaseStatus, MatchStatus, TransitionError, VacancyStatus};
+pub use workflow::{
+    CaseStatus, MatchStatus, MoveNeeds, Mover, PairParties, TransitionError, VacancyStatus,
+};

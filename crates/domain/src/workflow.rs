@@ -108,6 +108,91 @@ impl MatchStatus {
     }
 }
 
+/// Whose move it is to put a pair into a status (DESIGN §2, case workflow).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mover {
+    /// The at-risk staff member: interest, or a decline.
+    StaffMember,
+    /// The HR team of the vacancy's trust: shortlist, interview, offer, trial, reject,
+    /// a failed trial, the redeployment.
+    VacancyHr,
+    /// The HR team of the staff member's trust: a withdrawal.
+    StaffHr,
+}
+
+/// Who someone is to one pair. One account may be more than one of these (an HR team whose
+/// trust both employs the person and offers the post); admin may make every move.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PairParties {
+    pub staff_member: bool,
+    pub staff_hr: bool,
+    pub vacancy_hr: bool,
+    pub admin: bool,
+}
+
+impl PairParties {
+    /// Whether this person takes part in the pair at all.
+    pub fn any(self) -> bool {
+        self.staff_member || self.staff_hr || self.vacancy_hr || self.admin
+    }
+
+    /// Whether this person may make `mover`'s moves.
+    pub fn may_act_as(self, mover: Mover) -> bool {
+        self.admin
+            || match mover {
+                Mover::StaffMember => self.staff_member,
+                Mover::VacancyHr => self.vacancy_hr,
+                Mover::StaffHr => self.staff_hr,
+            }
+    }
+
+    /// The statuses this person may move a pair to from `from`, in the machine's order.
+    pub fn moves_from(self, from: MatchStatus) -> Vec<MatchStatus> {
+        from.next()
+            .iter()
+            .copied()
+            .filter(|to| to.mover().is_some_and(|mover| self.may_act_as(mover)))
+            .collect()
+    }
+}
+
+/// What a move into a status must carry besides the status itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MoveNeeds {
+    /// A written reason: every side exit says why.
+    pub reason: bool,
+    /// A date: the interview's, or the trial's first day.
+    pub date: bool,
+}
+
+impl MatchStatus {
+    /// Whose move it is to put a pair into this status; none for `suggested`, where every
+    /// pair starts.
+    pub fn mover(self) -> Option<Mover> {
+        use MatchStatus::*;
+        match self {
+            Suggested => None,
+            Interested | DeclinedByStaff => Some(Mover::StaffMember),
+            Shortlisted | Interview | Offered | Trial | Redeployed | RejectedByEmployer
+            | TrialFailed => Some(Mover::VacancyHr),
+            Withdrawn => Some(Mover::StaffHr),
+        }
+    }
+
+    /// What a move into this status must carry.
+    pub fn needs(self) -> MoveNeeds {
+        MoveNeeds {
+            reason: self.requires_reason(),
+            date: matches!(self, MatchStatus::Interview | MatchStatus::Trial),
+        }
+    }
+
+    /// Still open: neither redeployed nor ended by a side exit.
+    pub fn is_open(self) -> bool {
+        !self.is_final()
+    }
+}
+
 impl CaseStatus {
     /// The statuses that may follow this one. A withdrawn or expired case can be reopened, so
     /// that a mistake or an extension does not need a new registration.
@@ -216,6 +301,78 @@ mod tests {
             MatchStatus::Trial.transition(MatchStatus::TrialFailed),
             Ok(MatchStatus::TrialFailed)
         );
+    }
+
+    /// Every status, every kind of person: the moves each may make from there.
+    #[test]
+    fn each_party_makes_only_its_own_moves() {
+        use MatchStatus::*;
+        let staff = PairParties {
+            staff_member: true,
+            ..PairParties::default()
+        };
+        let staff_hr = PairParties {
+            staff_hr: true,
+            ..PairParties::default()
+        };
+        let vacancy_hr = PairParties {
+            vacancy_hr: true,
+            ..PairParties::default()
+        };
+        let both_hr = PairParties {
+            staff_hr: true,
+            vacancy_hr: true,
+            ..PairParties::default()
+        };
+        let admin = PairParties {
+            admin: true,
+            ..PairParties::default()
+        };
+        let outsider = PairParties::default();
+        let table: [(MatchStatus, PairParties, &[MatchStatus]); 20] = [
+            (Suggested, staff, &[Interested, DeclinedByStaff]),
+            (Suggested, vacancy_hr, &[RejectedByEmployer]),
+            (Suggested, staff_hr, &[Withdrawn]),
+            (Suggested, both_hr, &[RejectedByEmployer, Withdrawn]),
+            (Suggested, admin, Suggested.next()),
+            (Suggested, outsider, &[]),
+            (Interested, staff, &[DeclinedByStaff]),
+            (Interested, vacancy_hr, &[Shortlisted, RejectedByEmployer]),
+            (Shortlisted, vacancy_hr, &[Interview, RejectedByEmployer]),
+            (Interview, vacancy_hr, &[Offered, RejectedByEmployer]),
+            (Interview, staff, &[DeclinedByStaff]),
+            (Offered, vacancy_hr, &[Trial]),
+            (Offered, staff, &[DeclinedByStaff]),
+            (Offered, staff_hr, &[Withdrawn]),
+            (Trial, vacancy_hr, &[Redeployed, TrialFailed]),
+            (Trial, staff, &[]),
+            (Trial, staff_hr, &[Withdrawn]),
+            (Redeployed, admin, &[]),
+            (TrialFailed, vacancy_hr, &[]),
+            (DeclinedByStaff, staff, &[]),
+        ];
+        for (from, who, allowed) in table {
+            assert_eq!(who.moves_from(from), allowed, "{who:?} from {from:?}");
+        }
+        assert!(!outsider.any());
+        assert!(both_hr.any());
+    }
+
+    #[test]
+    fn an_interview_and_a_trial_carry_a_date_and_side_exits_a_reason() {
+        use MatchStatus::*;
+        for &status in MatchStatus::ALL {
+            let needs = status.needs();
+            assert_eq!(
+                needs.date,
+                matches!(status, Interview | Trial),
+                "{status:?}"
+            );
+            assert_eq!(needs.reason, status.requires_reason(), "{status:?}");
+        }
+        assert_eq!(Suggested.mover(), None);
+        assert!(Trial.is_open());
+        assert!(!Withdrawn.is_open());
     }
 
     #[test]

@@ -37,6 +37,7 @@ pub mod tokens;
 mod unit_of_work;
 pub mod users;
 pub mod vacancies;
+pub mod workflow;
 
 use std::sync::{Arc, RwLock};
 

@@ -29,7 +29,7 @@ use crate::catalogue::{Catalogue, SiteRef};
 use crate::entities::{match_record, match_transition, staff, user, vacancy};
 use crate::error::{Error, FieldError, Result};
 use crate::match_index::{ListKey, PageKey, Snapshot};
-use crate::matching::{self, Selection};
+use crate::matching::{self, Selection, StaffFacts, VacancyFacts};
 use crate::paging::{PageRequest, Paged, SharedPage};
 
 /// Points each component earned (out of the weights in `[matching.weights]`).
@@ -379,6 +379,25 @@ fn page_of<'l, 'r>(listed: &'l [Listed<'r>], request: PageRequest) -> &'l [Liste
     &listed[start..end]
 }
 
+/// The pair match id `id` names, with what lists show of each side; 422 for an id not of the
+/// form, 404 when either side is not a record.
+pub(crate) fn named_pair<'s>(
+    snapshot: &'s Snapshot,
+    id: &str,
+) -> Result<(MatchId, &'s StaffFacts, &'s VacancyFacts)> {
+    const NOT_FOUND: Error = Error::NotFound("match");
+    let ParsedMatchId::Pair(id) = MatchId::parse(id)? else {
+        return Err(NOT_FOUND);
+    };
+    match (
+        snapshot.staff_facts(id.staff_id),
+        snapshot.vacancy_facts(id.vacancy_id),
+    ) {
+        (Some(person), Some(post)) => Ok((id, person, post)),
+        _ => Err(NOT_FOUND),
+    }
+}
+
 /// A shaped page as a snapshot keeps it. Everything on it comes from the snapshot, from the
 /// skill names (which never change once stored) or from the trusts and sites it was shaped
 /// with: a page shaped with others is shaped again.
@@ -664,16 +683,8 @@ impl Store {
     /// is no match, and not found.
     pub async fn match_detail(&self, actor: &Actor, id: &str) -> Result<MatchDetail> {
         const NOT_FOUND: Error = Error::NotFound("match");
-        let ParsedMatchId::Pair(id) = MatchId::parse(id)? else {
-            return Err(NOT_FOUND);
-        };
         let snapshot = self.match_snapshot().await?;
-        let (Some(person), Some(post)) = (
-            snapshot.staff_facts(id.staff_id),
-            snapshot.vacancy_facts(id.vacancy_id),
-        ) else {
-            return Err(NOT_FOUND);
-        };
+        let (id, person, post) = named_pair(&snapshot, id)?;
         let sees_person = actor
             .may_read_staff(person.trust_id, id.staff_id)
             .unwrap_or(false);

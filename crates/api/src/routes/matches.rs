@@ -4,13 +4,15 @@
 
 use axum::extract::State;
 use axum::response::Response;
+use serde::Deserialize;
 use store::Paged;
 use store::matches::{Candidate, MatchDetail, StaffMatch, WhyNot};
+use store::workflow::MoveRequest;
 
 use crate::auth::Actor;
 use crate::error::AppResult;
-use crate::error::documented::{BadRequest, Forbidden, Invalid, NotFound, NotSignedIn};
-use crate::extract::{ApiPath, ApiQuery, PageQuery};
+use crate::error::documented::{BadRequest, Conflict, Forbidden, Invalid, NotFound, NotSignedIn};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, PageQuery};
 use crate::routes::shapes::shared_page;
 use crate::state::AppState;
 
@@ -77,4 +79,43 @@ pub async fn match_detail(
     ApiPath(id): ApiPath<String>,
 ) -> AppResult<axum::Json<MatchDetail>> {
     Ok(axum::Json(state.store.match_detail(&actor, &id).await?))
+}
+
+/// A move of a pair to another status (DESIGN §2, case workflow).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct TransitionBody {
+    /// The status to move to: interested or declined_by_staff (the staff member); shortlisted,
+    /// interview, offered, trial, redeployed, rejected_by_employer or trial_failed (the
+    /// vacancy's HR team); withdrawn (the staff member's HR team). `trial` on a pair in trial
+    /// extends it.
+    pub to: String,
+    /// Why: required for declined_by_staff, rejected_by_employer, trial_failed and withdrawn.
+    pub reason: Option<String>,
+    /// YYYY-MM-DD: the interview's date, the trial's first day (it lasts `[workflow]
+    /// trial_days`), or an extended trial's new last day.
+    pub date: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/matches/{id}/transitions", tag = "matching", security(("bearer" = [])),
+    params(("id" = String, Path, pattern = "^[0-9]{1,10}-[0-9]{1,10}$",
+        description = "The match id from a list: the staff record's id and the vacancy's id joined by a hyphen, such as 1623-437")),
+    request_body = TransitionBody,
+    responses((status = 200, description = "Moved: the pair as it now stands, its history ending with this move", body = MatchDetail),
+        BadRequest, NotSignedIn, NotFound, Conflict, Invalid))]
+/// Moves a pair to another status, if it may follow the pair's status and is this person's
+/// move; a refused move is 409 and names the moves this person may make now.
+pub async fn transition_match(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<TransitionBody>,
+) -> AppResult<axum::Json<MatchDetail>> {
+    let request = MoveRequest {
+        to: body.to,
+        reason: body.reason,
+        date: body.date,
+    };
+    Ok(axum::Json(
+        state.store.move_match(&actor, &id, request).await?,
+    ))
 }

@@ -22,6 +22,8 @@ pub struct Model {
     pub eligible: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The last day of the pair's trial, while it is in trial or after.
+    pub trial_ends: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

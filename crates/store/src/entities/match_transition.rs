@@ -16,6 +16,14 @@ pub struct Model {
     pub by_user_id: Option<i32>,
     pub at: DateTimeUtc,
     pub reason: Option<String>,
+    /// The date the move carries: the interview's, the trial's first day, or the new last day
+    /// of an extended trial.
+    pub on_date: Option<Date>,
+    /// The pair's score and explanation (`StoredExplanation`) when the move was made; none on
+    /// moves recorded before these were kept.
+    pub score: Option<f64>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub explanation: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

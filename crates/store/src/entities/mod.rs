@@ -8,6 +8,7 @@ pub mod invitation;
 pub mod match_change;
 pub mod match_record;
 pub mod match_transition;
+pub mod outcome;
 pub mod postcode_location;
 pub mod session;
 pub mod sign_in_failure;

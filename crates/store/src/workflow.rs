@@ -1,0 +1,548 @@
+//! The case workflow (DESIGN §2): moving a pair of a staff member and a vacancy from one status
+//! to the next, for every interface alike. Who may make a move and what it must carry are the
+//! domain's rules (`domain::workflow`); this module checks them against the people and the
+//! stored pair, writes the move with what follows from it in one transaction, and answers with
+//! the pair as it now stands.
+//!
+//! What follows from a move: a trial's start puts the case `in_trial`; a failed trial returns
+//! it to `active` and to matching; a redeployment fills the vacancy, closes the case as
+//! `redeployed`, withdraws every other open pair of both with a reason, and records the
+//! redundancy cost avoided from a snapshot of its inputs.
+//!
+//! Must never: write a move without who, when, why and the pair's score and explanation at
+//! that moment; tell a pair outside someone's reach apart from one that does not exist (both
+//! are 404); leave a move half written.
+
+use chrono::{Days, NaiveDate, Utc};
+use domain::{
+    Band, CaseStatus, MatchStatus, Money, Mover, PairParties, Role, SavingsInputs, VacancyStatus,
+    Wte, completed_years,
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter,
+};
+
+use crate::Store;
+use crate::audit;
+use crate::authz::Actor;
+use crate::db::begin_write;
+use crate::entities::{match_record, match_transition, outcome, staff, vacancy};
+use crate::error::{Error, FieldError, Result};
+use crate::match_index::{Changes, log_write};
+use crate::matches::{MatchDetail, MatchId, StoredExplanation, named_pair};
+use crate::store_support::unique_row;
+
+/// A move asked for: the status to move to, and what that move must carry.
+#[derive(Debug, Clone, Default)]
+pub struct MoveRequest {
+    /// The status's code, such as `shortlisted`.
+    pub to: String,
+    /// Why: required on every side exit.
+    pub reason: Option<String>,
+    /// The interview's date, the trial's first day, or an extended trial's new last day, as
+    /// `YYYY-MM-DD`.
+    pub date: Option<String>,
+}
+
+/// A pair as the move finds it.
+struct Pair {
+    staff: staff::Model,
+    vacancy: vacancy::Model,
+    row: Option<match_record::Model>,
+    /// The score, exact match and stored explanation to record with the move.
+    score: f64,
+    exact_match: bool,
+    explanation: String,
+}
+
+impl Store {
+    /// Moves pair `id` as `request` asks, if `actor` may, and answers with the pair as it now
+    /// stands. Moving a trial to `trial` again extends it to `date`, as often as
+    /// `[workflow] trial_extensions` allows.
+    pub async fn move_match(
+        &self,
+        actor: &Actor,
+        id: &str,
+        request: MoveRequest,
+    ) -> Result<MatchDetail> {
+        const NOT_FOUND: Error = Error::NotFound("match");
+        let snapshot = self.match_snapshot().await?;
+        let (id, person, post) = named_pair(&snapshot, id)?;
+        let parties = parties_of(actor, person.trust_id, id.staff_id, post.trust_id);
+        if !parties.any() {
+            return Err(NOT_FOUND);
+        }
+        let live = snapshot.pair(&self.settings().matching, id.staff_id, id.vacancy_id);
+        let (to, date) = checked_request(&request)?;
+
+        let txn = begin_write(self.db()).await?;
+        let pair = self
+            .pair_in(&txn, id, live.as_ref())
+            .await?
+            .ok_or(NOT_FOUND)?;
+        let from = match &pair.row {
+            Some(row) => MatchStatus::from_code(&row.status)
+                .ok_or_else(|| Error::unreadable_row("matches", row.id, "the status is not one"))?,
+            None => MatchStatus::Suggested,
+        };
+        let extension = from == MatchStatus::Trial && to == MatchStatus::Trial;
+        if extension {
+            self.check_extension(&txn, parties, pair.row.as_ref())
+                .await?;
+        } else if !parties.moves_from(from).contains(&to) {
+            return Err(Error::Conflict(refusal(parties, from, to)));
+        }
+
+        let now = Utc::now();
+        let trial_ends = match (to, date) {
+            (MatchStatus::Trial, Some(_)) if extension => date,
+            (MatchStatus::Trial, Some(start)) => {
+                let days = u64::from(self.settings().workflow.trial_days);
+                start.checked_add_days(Days::new(days))
+            }
+            _ => pair.row.as_ref().and_then(|row| row.trial_ends),
+        };
+        let row = match pair.row.clone() {
+            Some(row) => {
+                let mut changed = row.into_active_model();
+                changed.status = Set(to.code().to_owned());
+                changed.score = Set(pair.score);
+                changed.exact_match = Set(pair.exact_match);
+                changed.explanation = Set(pair.explanation.clone());
+                changed.computed_at = Set(now);
+                changed.updated_at = Set(now);
+                changed.trial_ends = Set(trial_ends);
+                changed.update(&txn).await?
+            }
+            None => {
+                match_record::ActiveModel {
+                    staff_id: Set(id.staff_id),
+                    vacancy_id: Set(id.vacancy_id),
+                    status: Set(to.code().to_owned()),
+                    score: Set(pair.score),
+                    exact_match: Set(pair.exact_match),
+                    explanation: Set(pair.explanation.clone()),
+                    computed_at: Set(now),
+                    eligible: Set(true),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    trial_ends: Set(trial_ends),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?
+            }
+        };
+        record_transition(
+            &txn,
+            &row,
+            from,
+            to,
+            Some(actor.user_id),
+            request.reason.clone(),
+            date,
+        )
+        .await?;
+        let mut changes = Changes::decisions_of([id.staff_id]);
+        match to {
+            MatchStatus::Trial if !extension => {
+                set_case(&txn, &pair.staff, CaseStatus::InTrial).await?;
+                changes.staff.push(id.staff_id);
+            }
+            MatchStatus::TrialFailed => {
+                set_case(&txn, &pair.staff, CaseStatus::Active).await?;
+                changes.staff.push(id.staff_id);
+            }
+            MatchStatus::Redeployed => {
+                set_case(&txn, &pair.staff, CaseStatus::Redeployed).await?;
+                fill_vacancy(&txn, &pair.vacancy).await?;
+                changes.staff.push(id.staff_id);
+                changes.vacancies.push(id.vacancy_id);
+                let closed = withdraw_other_pairs(&txn, &pair, actor.user_id).await?;
+                changes.decisions_of.extend(closed);
+                self.record_redeployment(&txn, &pair, &row, actor.user_id, now.date_naive())
+                    .await?;
+            }
+            _ => {}
+        }
+        let detail = match extension {
+            true => format!("trial extended to {}", date.unwrap_or_default()),
+            false => format!("{} → {}", from.code(), to.code()),
+        };
+        audit::record(
+            &txn,
+            &actor.audit(),
+            "transition",
+            "match",
+            Some(id.to_string()),
+            Some(detail),
+        )
+        .await?;
+        log_write(&txn, &changes).await?;
+        txn.commit().await?;
+        self.match_detail(actor, &id.to_string()).await
+    }
+
+    /// The pair's records, read inside the move's transaction so that two moves of one pair
+    /// take turns; none if the pair neither passes the rules nor was acted on.
+    async fn pair_in(
+        &self,
+        txn: &DatabaseTransaction,
+        id: MatchId,
+        live: Option<&matcher::Match>,
+    ) -> Result<Option<Pair>> {
+        let row = unique_row(
+            match_record::Entity::find()
+                .filter(match_record::Column::StaffId.eq(id.staff_id))
+                .filter(match_record::Column::VacancyId.eq(id.vacancy_id)),
+            txn,
+        )
+        .await?;
+        let (score, exact_match, explanation) = match (live, &row) {
+            (Some(live), _) => (
+                live.score.get(),
+                live.exact_match,
+                StoredExplanation::of(live).text(),
+            ),
+            (None, Some(row)) => (row.score, row.exact_match, row.explanation.clone()),
+            (None, None) => return Ok(None),
+        };
+        let staff = unique_row(staff::Entity::find_by_id(id.staff_id), txn).await?;
+        let vacancy = unique_row(vacancy::Entity::find_by_id(id.vacancy_id), txn).await?;
+        let (Some(staff), Some(vacancy)) = (staff, vacancy) else {
+            return Ok(None);
+        };
+        Ok(Some(Pair {
+            staff,
+            vacancy,
+            row,
+            score,
+            exact_match,
+            explanation,
+        }))
+    }
+
+    /// A trial may be extended by the vacancy's HR team, as many times as configured.
+    async fn check_extension(
+        &self,
+        txn: &DatabaseTransaction,
+        parties: PairParties,
+        row: Option<&match_record::Model>,
+    ) -> Result<()> {
+        if !parties.may_act_as(Mover::VacancyHr) {
+            return Err(Error::Conflict(refusal(
+                parties,
+                MatchStatus::Trial,
+                MatchStatus::Trial,
+            )));
+        }
+        let allowed = u64::from(self.settings().workflow.trial_extensions);
+        let made = match row {
+            Some(row) => {
+                match_transition::Entity::find()
+                    .filter(match_transition::Column::MatchId.eq(row.id))
+                    .filter(match_transition::Column::FromStatus.eq(MatchStatus::Trial.code()))
+                    .filter(match_transition::Column::ToStatus.eq(MatchStatus::Trial.code()))
+                    .count(txn)
+                    .await?
+            }
+            None => 0,
+        };
+        if made >= allowed {
+            return Err(Error::Conflict(format!(
+                "this trial has been extended {made} time{} already, which is as often as a trial may be; move it to redeployed or trial_failed",
+                if made == 1 { "" } else { "s" }
+            )));
+        }
+        Ok(())
+    }
+
+    /// Records the redundancy cost a redeployment avoids, from a snapshot of its inputs.
+    async fn record_redeployment(
+        &self,
+        txn: &DatabaseTransaction,
+        pair: &Pair,
+        row: &match_record::Model,
+        by: i32,
+        on: NaiveDate,
+    ) -> Result<()> {
+        let inputs = self.savings_inputs(&pair.staff, &pair.vacancy, on)?;
+        let savings = inputs.savings(&self.settings().savings);
+        outcome::ActiveModel {
+            staff_id: Set(pair.staff.id),
+            match_id: Set(Some(row.id)),
+            kind: Set(CaseStatus::Redeployed.code().to_owned()),
+            decided_on: Set(on),
+            salary_pence: Set(inputs.salary.pence()),
+            salary_assumed: Set(inputs.salary_assumed),
+            wte: Set(inputs.wte.get()),
+            service_years: Set(i32::try_from(inputs.service_years).unwrap_or(i32::MAX)),
+            pension_strain_pence: Set(inputs.pension_strain.map(Money::pence)),
+            old_pay_pence: Set(inputs.old_pay.pence()),
+            new_pay_pence: Set(inputs.new_pay.pence()),
+            protection_months: Set(i32::try_from(inputs.protection_months).unwrap_or(i32::MAX)),
+            recruitment_cost_pence: Set(inputs.recruitment_cost.pence()),
+            redundancy_pay_pence: Set(savings.redundancy_pay.pence()),
+            protection_cost_pence: Set(savings.protection_cost.pence()),
+            conservative_pence: Set(savings.conservative.pence()),
+            full_pence: Set(savings.full.pence()),
+            recorded_by: Set(Some(by)),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        Ok(())
+    }
+
+    /// The savings inputs of a move from `staff`'s post to `vacancy` on `on`: the recorded
+    /// whole-time-equivalent salary, or the top of the band (flagged as assumed); pay before
+    /// and after at the person's hours, the new pay at most the new band's top.
+    fn savings_inputs(
+        &self,
+        staff: &staff::Model,
+        vacancy: &vacancy::Model,
+        on: NaiveDate,
+    ) -> Result<SavingsInputs> {
+        let unreadable = |what| Error::unreadable_row("at_risk_staff", staff.id, what);
+        let pay = &self.settings().pay;
+        let old_band = Band::parse(&staff.band).map_err(|_| unreadable("the band is not one"))?;
+        let new_band = Band::parse(&vacancy.band)
+            .map_err(|_| Error::unreadable_row("vacancies", vacancy.id, "the band is not one"))?;
+        let (salary, salary_assumed) = match staff.salary_pence {
+            Some(pence) => (Money::from_pence(pence), false),
+            None => (
+                pay.top_of_band(old_band)
+                    .ok_or_else(|| unreadable("the band has no pay in [pay]"))?,
+                true,
+            ),
+        };
+        let new_top = pay
+            .top_of_band(new_band)
+            .ok_or_else(|| unreadable("the vacancy's band has no pay in [pay]"))?;
+        let wte = Wte::new(staff.wte).map_err(|_| unreadable("the WTE is not one"))?;
+        let at_hours = |annual: Money| Money::from_pounds_f64(annual.pounds() * wte.get());
+        let service_years = completed_years(staff.continuous_service_start, on);
+        let age = staff.date_of_birth.map(|born| completed_years(born, on));
+        Ok(SavingsInputs::new(
+            &self.settings().savings,
+            salary,
+            salary_assumed,
+            wte,
+            service_years,
+            None,
+            age,
+            service_years,
+            at_hours(salary),
+            at_hours(salary.min(new_top)),
+        ))
+    }
+}
+
+/// Who `actor` is to a pair of staff record `staff_id` (of trust `staff_trust`) and a vacancy
+/// of trust `vacancy_trust`.
+fn parties_of(actor: &Actor, staff_trust: i32, staff_id: i32, vacancy_trust: i32) -> PairParties {
+    let hr_of = |trust| actor.role == Role::TrustHr && actor.trust_id == Some(trust);
+    PairParties {
+        staff_member: actor.role == Role::Staff && actor.staff_id == Some(staff_id),
+        staff_hr: hr_of(staff_trust),
+        vacancy_hr: hr_of(vacancy_trust),
+        admin: actor.role == Role::Admin,
+    }
+}
+
+/// The status asked for and the date given, once the reason and date its move needs are
+/// there, or 422 naming each field to correct.
+fn checked_request(request: &MoveRequest) -> Result<(MatchStatus, Option<NaiveDate>)> {
+    let Some(to) = MatchStatus::from_code(request.to.trim()) else {
+        return Err(Error::Invalid(vec![FieldError::new(
+            "to",
+            format!(
+                "'{}' is not a status a pair can move to: give one of {}",
+                request.to,
+                MatchStatus::ALL
+                    .iter()
+                    .filter(|s| s.mover().is_some())
+                    .map(|s| s.code())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )]));
+    };
+    let needs = to.needs();
+    let mut problems = Vec::new();
+    if to.mover().is_none() {
+        problems.push(FieldError::new(
+            "to",
+            "a pair starts as suggested and cannot be moved back to it",
+        ));
+    }
+    let reason = request.reason.as_deref().map(str::trim).unwrap_or("");
+    if needs.reason && reason.is_empty() {
+        problems.push(FieldError::new(
+            "reason",
+            format!("say why, in words: moving to {} needs a reason", to.code()),
+        ));
+    }
+    let given = request
+        .date
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty());
+    let date = match given.map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d")) {
+        Some(Ok(date)) => Some(date),
+        Some(Err(_)) => {
+            problems.push(FieldError::new(
+                "date",
+                format!(
+                    "'{}' is not a date: write it as YYYY-MM-DD, such as 2027-01-15",
+                    given.unwrap_or_default()
+                ),
+            ));
+            None
+        }
+        None => None,
+    };
+    if needs.date && given.is_none() {
+        problems.push(FieldError::new(
+            "date",
+            match to {
+                MatchStatus::Interview => "give the interview's date, as YYYY-MM-DD",
+                _ => "give the trial's first day (or, to extend a trial, its new last day), as YYYY-MM-DD",
+            },
+        ));
+    }
+    match problems.is_empty() {
+        true => Ok((to, date)),
+        false => Err(Error::Invalid(problems)),
+    }
+}
+
+/// Why a move is refused, with the moves this person may make now.
+fn refusal(parties: PairParties, from: MatchStatus, to: MatchStatus) -> String {
+    let allowed: Vec<&str> = parties.moves_from(from).iter().map(|s| s.code()).collect();
+    let allowed = match allowed.as_slice() {
+        [] => "none".to_owned(),
+        codes => codes.join(", "),
+    };
+    let why = match (from.next().contains(&to), to.mover()) {
+        (true, Some(Mover::StaffMember)) => "that move is the staff member's to make",
+        (true, Some(Mover::VacancyHr)) => "that move is for the HR team of the vacancy's trust",
+        (true, Some(Mover::StaffHr)) => "that move is for the HR team of the staff member's trust",
+        _ if from.is_final() => "the pair's status is final",
+        _ => "that move does not follow from where the pair stands",
+    };
+    format!(
+        "cannot move this pair from {} to {}: {why}. Moves you may make now: {allowed}",
+        from.code(),
+        to.code()
+    )
+}
+
+async fn record_transition(
+    txn: &DatabaseTransaction,
+    row: &match_record::Model,
+    from: MatchStatus,
+    to: MatchStatus,
+    by: Option<i32>,
+    reason: Option<String>,
+    on_date: Option<NaiveDate>,
+) -> Result<()> {
+    match_transition::ActiveModel {
+        match_id: Set(row.id),
+        from_status: Set(from.code().to_owned()),
+        to_status: Set(to.code().to_owned()),
+        by_user_id: Set(by),
+        at: Set(Utc::now()),
+        reason: Set(reason
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty())),
+        on_date: Set(on_date),
+        score: Set(Some(row.score)),
+        explanation: Set(Some(row.explanation.clone())),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// Moves the staff member's case to `to`, if the case workflow allows it from where it stands.
+async fn set_case(txn: &DatabaseTransaction, person: &staff::Model, to: CaseStatus) -> Result<()> {
+    let from = CaseStatus::from_code(&person.status).ok_or_else(|| {
+        Error::unreadable_row("at_risk_staff", person.id, "the case status is not one")
+    })?;
+    from.transition(to).map_err(|refused| {
+        Error::Conflict(format!(
+            "the staff member's case cannot follow this move: {refused}"
+        ))
+    })?;
+    let mut changed = person.clone().into_active_model();
+    changed.status = Set(to.code().to_owned());
+    changed.updated_at = Set(Utc::now());
+    changed.update(txn).await?;
+    Ok(())
+}
+
+async fn fill_vacancy(txn: &DatabaseTransaction, post: &vacancy::Model) -> Result<()> {
+    let from = VacancyStatus::from_code(&post.status)
+        .ok_or_else(|| Error::unreadable_row("vacancies", post.id, "the status is not one"))?;
+    from.transition(VacancyStatus::Filled)
+        .map_err(|refused| Error::Conflict(format!("the vacancy cannot be filled: {refused}")))?;
+    let mut changed = post.clone().into_active_model();
+    changed.status = Set(VacancyStatus::Filled.code().to_owned());
+    changed.updated_at = Set(Utc::now());
+    changed.update(txn).await?;
+    Ok(())
+}
+
+/// Withdraws every other open pair of the redeployed person and of the filled vacancy, saying
+/// why; returns the staff members whose pairs were withdrawn.
+async fn withdraw_other_pairs(txn: &DatabaseTransaction, pair: &Pair, by: i32) -> Result<Vec<i32>> {
+    let others = match_record::Entity::find()
+        .filter(
+            Condition::any()
+                .add(match_record::Column::StaffId.eq(pair.staff.id))
+                .add(match_record::Column::VacancyId.eq(pair.vacancy.id)),
+        )
+        .all(txn)
+        .await?;
+    let mut closed = Vec::new();
+    for other in others {
+        let Some(status) = MatchStatus::from_code(&other.status) else {
+            continue;
+        };
+        let same_pair = other.staff_id == pair.staff.id && other.vacancy_id == pair.vacancy.id;
+        if same_pair || !status.is_open() {
+            continue;
+        }
+        let reason = match other.staff_id == pair.staff.id {
+            true => format!(
+                "{} was redeployed to {} ({})",
+                pair.staff.name, pair.vacancy.title, pair.vacancy.reference
+            ),
+            false => format!(
+                "the vacancy {} ({}) was filled",
+                pair.vacancy.title, pair.vacancy.reference
+            ),
+        };
+        let staff_id = other.staff_id;
+        let mut changed = other.into_active_model();
+        changed.status = Set(MatchStatus::Withdrawn.code().to_owned());
+        changed.updated_at = Set(Utc::now());
+        let changed = changed.update(txn).await?;
+        record_transition(
+            txn,
+            &changed,
+            status,
+            MatchStatus::Withdrawn,
+            Some(by),
+            Some(reason),
+            None,
+        )
+        .await?;
+        closed.push(staff_id);
+    }
+    Ok(closed)
+}

@@ -1,0 +1,437 @@
+//! The case workflow through `POST /api/v1/matches/{id}/transitions`: who may make which move,
+//! what a move must carry, and what follows from a trial, a failed trial and a redeployment.
+
+use axum::http::{Method, StatusCode};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+use store::entities::outcome;
+
+use crate::helpers::{TestApp, create, people, site_of};
+
+async fn nurse(app: &TestApp, number: &str, trust: &str) -> Value {
+    json!({
+        "trust": trust, "staff_number": number, "name": format!("Nurse {number}"),
+        "email": format!("{number}@nhs.net"), "band": "6",
+        "staff_group": "Nursing and Midwifery Registered", "job_title": "Staff Nurse",
+        "skills": ["Wound care", "IV therapy"], "registrations": ["NMC"],
+        "base_site": site_of(app, trust).await, "home_postcode": "SE5 8AZ", "max_travel_minutes": 90,
+        "hours_min": 30, "hours_max": 37.5, "lower_band_consent": false, "priority_tier": 1,
+        "redeployment_period_ends": "2099-01-01", "continuous_service_start": "2012-01-01"
+    })
+}
+
+async fn ward_post(app: &TestApp, reference: &str) -> Value {
+    json!({
+        "trust": "RJZ", "reference": reference, "title": "Staff Nurse", "band": "6",
+        "staff_group": "Nursing and Midwifery Registered", "site": site_of(app, "RJZ").await,
+        "hours": 37.5, "closing_date": "2099-01-01", "essential_skills": ["Wound care"],
+        "desirable_skills": [], "registration_required": "NMC", "contact_email": "jobs@kch.nhs.uk"
+    })
+}
+
+/// Asks for a move and returns the status and body of the answer.
+async fn move_pair(app: &TestApp, token: &str, pair: &str, body: Value) -> (StatusCode, Value) {
+    let reply = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/matches/{pair}/transitions"),
+            Some(token),
+            Some(body),
+        )
+        .await;
+    (reply.status, reply.body)
+}
+
+async fn status_of(app: &TestApp, token: &str, path: &str) -> String {
+    let reply = app.call(Method::GET, path, Some(token), None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.body["status"].as_str().unwrap().to_owned()
+}
+
+/// Everything a move answered, when it was expected to be refused with `status` and to say
+/// `says`.
+fn refused(answer: &(StatusCode, Value), status: StatusCode, says: &str) {
+    assert_eq!(answer.0, status, "{}", answer.1);
+    let text = answer.1.to_string();
+    assert!(text.contains(says), "{says:?} not in {text}");
+}
+
+#[tokio::test]
+async fn a_pair_moves_from_suggestion_to_redeployment_by_the_right_people_only() {
+    let app = TestApp::new().await;
+    let p = people(&app).await;
+    // A Barts nurse (her HR: Barts) and King's posts (their HR: King's).
+    let staff_id = create(
+        &app,
+        &p.hr_barts,
+        "/api/v1/staff",
+        nurse(&app, "B1", "R1H").await,
+    )
+    .await;
+    let other_nurse = create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/staff",
+        nurse(&app, "K1", "RJZ").await,
+    )
+    .await;
+    let post = create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/vacancies",
+        ward_post(&app, "W1").await,
+    )
+    .await;
+    let second_post = create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/vacancies",
+        ward_post(&app, "W2").await,
+    )
+    .await;
+    app.user("b1@nhs.net", "staff", Some("R1H")).await;
+    crate::access::link(&app, "b1@nhs.net", staff_id).await;
+    let nurse_token = app.sign_in("b1@nhs.net").await;
+    let pair = format!("{staff_id}-{post}");
+
+    // Each person is refused the moves that are not theirs, with the ones that are.
+    let table: [(&str, &str, Value, StatusCode, &str); 7] = [
+        (
+            &p.analyst,
+            "outside",
+            json!({"to": "interested"}),
+            StatusCode::NOT_FOUND,
+            "not found",
+        ),
+        (
+            &p.hr_barts,
+            "staff's HR",
+            json!({"to": "shortlisted"}),
+            StatusCode::CONFLICT,
+            "Moves you may make now: withdrawn",
+        ),
+        (
+            &p.hr_kings,
+            "vacancy's HR",
+            json!({"to": "interested"}),
+            StatusCode::CONFLICT,
+            "Moves you may make now: rejected_by_employer",
+        ),
+        (
+            &nurse_token,
+            "staff member",
+            json!({"to": "shortlisted"}),
+            StatusCode::CONFLICT,
+            "Moves you may make now: interested, declined_by_staff",
+        ),
+        (
+            &nurse_token,
+            "staff member",
+            json!({"to": "declined_by_staff"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "\"reason\"",
+        ),
+        (
+            &nurse_token,
+            "staff member",
+            json!({"to": "hired"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "interested, shortlisted",
+        ),
+        (
+            &nurse_token,
+            "staff member",
+            json!({"to": "suggested"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "cannot be moved back",
+        ),
+    ];
+    for (token, who, body, status, says) in table {
+        let answer = move_pair(&app, token, &pair, body.clone()).await;
+        assert_eq!(answer.0, status, "{who} {body}: {}", answer.1);
+        refused(&answer, status, says);
+    }
+    assert_eq!(
+        status_of(&app, &nurse_token, &format!("/api/v1/matches/{pair}")).await,
+        "suggested"
+    );
+
+    // The main path, each move by its own party.
+    let (status, shown) = move_pair(&app, &nurse_token, &pair, json!({"to": "interested"})).await;
+    assert_eq!(status, StatusCode::OK, "{shown}");
+    assert_eq!(shown["status"], "interested");
+    assert_eq!(shown["history"][0]["by"], "b1@nhs.net");
+    refused(
+        &move_pair(&app, &nurse_token, &pair, json!({"to": "interested"})).await,
+        StatusCode::CONFLICT,
+        "from interested to interested",
+    );
+    // The other nurse is interested in this post, and this nurse in the second post: both
+    // pairs are withdrawn when this one ends in a redeployment.
+    let (status, _) = move_pair(
+        &app,
+        &p.admin,
+        &format!("{other_nurse}-{post}"),
+        json!({"to": "interested"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = move_pair(
+        &app,
+        &nurse_token,
+        &format!("{staff_id}-{second_post}"),
+        json!({"to": "interested"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+
+    for body in [json!({"to": "shortlisted"})] {
+        assert_eq!(
+            move_pair(&app, &p.hr_kings, &pair, body).await.0,
+            StatusCode::OK
+        );
+    }
+    refused(
+        &move_pair(&app, &p.hr_kings, &pair, json!({"to": "interview"})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "\"date\"",
+    );
+    refused(
+        &move_pair(
+            &app,
+            &p.hr_kings,
+            &pair,
+            json!({"to": "interview", "date": "15/01/2027"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "write it as YYYY-MM-DD",
+    );
+    for body in [
+        json!({"to": "interview", "date": "2027-01-15"}),
+        json!({"to": "offered"}),
+        json!({"to": "trial", "date": "2026-11-02"}),
+    ] {
+        let (status, shown) = move_pair(&app, &p.hr_kings, &pair, body).await;
+        assert_eq!(status, StatusCode::OK, "{shown}");
+    }
+    let staff_path = format!("/api/v1/staff/{staff_id}");
+    assert_eq!(status_of(&app, &p.hr_barts, &staff_path).await, "in_trial");
+    // One extension, and no more.
+    let (status, _) = move_pair(
+        &app,
+        &p.hr_kings,
+        &pair,
+        json!({"to": "trial", "date": "2026-12-15"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    refused(
+        &move_pair(
+            &app,
+            &p.hr_kings,
+            &pair,
+            json!({"to": "trial", "date": "2027-01-15"}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "extended 1 time already",
+    );
+    refused(
+        &move_pair(&app, &p.hr_barts, &pair, json!({"to": "redeployed"})).await,
+        StatusCode::CONFLICT,
+        "for the HR team of the vacancy's trust",
+    );
+    let (status, shown) = move_pair(&app, &p.hr_kings, &pair, json!({"to": "redeployed"})).await;
+    assert_eq!(status, StatusCode::OK, "{shown}");
+    let moves: Vec<&str> = shown["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["to"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        moves,
+        [
+            "interested",
+            "shortlisted",
+            "interview",
+            "offered",
+            "trial",
+            "trial",
+            "redeployed"
+        ]
+    );
+
+    // What follows: the case is closed, the post filled, every other open pair withdrawn.
+    assert_eq!(
+        status_of(&app, &p.hr_barts, &staff_path).await,
+        "redeployed"
+    );
+    assert_eq!(
+        status_of(&app, &p.hr_kings, &format!("/api/v1/vacancies/{post}")).await,
+        "filled"
+    );
+    let second = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/matches/{staff_id}-{second_post}"),
+            Some(&p.hr_kings),
+            None,
+        )
+        .await;
+    assert_eq!(second.body["status"], "withdrawn", "{}", second.body);
+    let why = second.body["history"][1]["reason"].as_str().unwrap();
+    assert!(
+        why.contains("Nurse B1 was redeployed to Staff Nurse (W1)"),
+        "{why}"
+    );
+    let other = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/matches/{other_nurse}-{post}"),
+            Some(&p.hr_kings),
+            None,
+        )
+        .await;
+    assert_eq!(other.body["status"], "withdrawn", "{}", other.body);
+    assert!(
+        other.body["history"][1]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("was filled")
+    );
+
+    // The redundancy cost avoided, from the inputs as they were: no salary recorded, so band
+    // 6's top point (46,580) is assumed; full time; one month's pay a completed year of service.
+    let recorded = outcome::Entity::find()
+        .filter(outcome::Column::StaffId.eq(staff_id as i32))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(recorded.len(), 1);
+    let years = domain::completed_years(
+        chrono::NaiveDate::from_ymd_opt(2012, 1, 1).unwrap(),
+        chrono::Utc::now().date_naive(),
+    );
+    let r = &recorded[0];
+    assert!(r.salary_assumed);
+    assert_eq!(r.salary_pence, 4_658_000);
+    assert_eq!(r.service_years, years as i32);
+    let expected = (4_658_000.0 * f64::from(years.min(24)) / 12.0).round() as i64;
+    assert_eq!(r.redundancy_pay_pence, expected);
+    assert_eq!(
+        r.protection_cost_pence, 0,
+        "the same band: no pay protection"
+    );
+    assert_eq!(r.conservative_pence, expected);
+    assert_eq!(r.full_pence, expected);
+
+    // A final status moves no further.
+    refused(
+        &move_pair(
+            &app,
+            &p.admin,
+            &pair,
+            json!({"to": "withdrawn", "reason": "mistake"}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "Moves you may make now: none",
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_failed_trial_returns_the_person_to_matching() {
+    let app = TestApp::new().await;
+    let p = people(&app).await;
+    let staff_id = create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/staff",
+        nurse(&app, "K2", "RJZ").await,
+    )
+    .await;
+    let post = create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/vacancies",
+        ward_post(&app, "W3").await,
+    )
+    .await;
+    let second_post = create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/vacancies",
+        ward_post(&app, "W4").await,
+    )
+    .await;
+    let pair = format!("{staff_id}-{post}");
+    // Admin may make every party's moves.
+    for body in [
+        json!({"to": "interested"}),
+        json!({"to": "shortlisted"}),
+        json!({"to": "interview", "date": "2026-10-01"}),
+        json!({"to": "offered"}),
+        json!({"to": "trial", "date": "2026-10-15"}),
+    ] {
+        let (status, shown) = move_pair(&app, &p.admin, &pair, body).await;
+        assert_eq!(status, StatusCode::OK, "{shown}");
+    }
+    let matches_path = format!("/api/v1/staff/{staff_id}/matches");
+    let listed = app
+        .call(Method::GET, &matches_path, Some(&p.hr_kings), None)
+        .await;
+    let ids: Vec<&str> = listed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["match_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [pair.as_str()],
+        "in trial, only the trial's pair is listed"
+    );
+
+    refused(
+        &move_pair(&app, &p.hr_kings, &pair, json!({"to": "trial_failed"})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "\"reason\"",
+    );
+    let (status, shown) = move_pair(
+        &app,
+        &p.hr_kings,
+        &pair,
+        json!({"to": "trial_failed", "reason": "The night rota could not be agreed"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{shown}");
+    assert_eq!(
+        shown["history"][5]["reason"],
+        "The night rota could not be agreed"
+    );
+    assert_eq!(
+        status_of(&app, &p.hr_kings, &format!("/api/v1/staff/{staff_id}")).await,
+        "active"
+    );
+    let listed = app
+        .call(Method::GET, &matches_path, Some(&p.hr_kings), None)
+        .await;
+    let ids: Vec<String> = listed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["match_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        ids.contains(&format!("{staff_id}-{second_post}")),
+        "back in matching: {ids:?}"
+    );
+    assert_eq!(
+        status_of(&app, &p.hr_kings, &format!("/api/v1/vacancies/{post}")).await,
+        "open"
+    );
+    app.finish().await;
+}
