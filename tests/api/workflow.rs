@@ -327,6 +327,42 @@ async fn a_pair_moves_from_suggestion_to_redeployment_by_the_right_people_only()
     assert_eq!(r.conservative_pence, expected);
     assert_eq!(r.full_pence, expected);
 
+    // The staff member's HR team and admin see the savings with their inputs; the vacancy's
+    // HR team and the staff member do not.
+    let detail = format!("/api/v1/matches/{pair}");
+    let shown = app
+        .call(Method::GET, &detail, Some(&p.hr_barts), None)
+        .await;
+    let savings = &shown.body["savings"];
+    assert_eq!(savings["inputs"]["salary"], 46_580.0, "{}", shown.body);
+    assert_eq!(savings["inputs"]["salary_assumed"], true);
+    assert_eq!(savings["inputs"]["service_years"], years);
+    assert_eq!(savings["conservative"], expected as f64 / 100.0);
+    assert_eq!(savings["what_if"]["full"], expected as f64 / 100.0);
+    for token in [&p.hr_kings, &nurse_token] {
+        let shown = app.call(Method::GET, &detail, Some(token), None).await;
+        assert_eq!(shown.status, StatusCode::OK);
+        assert!(shown.body.get("savings").is_none(), "{}", shown.body);
+    }
+    let shown = app.call(Method::GET, &detail, Some(&p.admin), None).await;
+    assert_eq!(shown.body["savings"], *savings);
+
+    // A later change of configuration leaves the recorded figures as they were; what_if
+    // follows it.
+    let changed = app
+        .restarted_with(|settings| settings.savings.recruitment_cost = 3_000)
+        .await;
+    let admin = changed.sign_in("admin@london.nhs.uk").await;
+    let shown = changed.call(Method::GET, &detail, Some(&admin), None).await;
+    let later = &shown.body["savings"];
+    assert_eq!(later["full"], savings["full"], "{}", shown.body);
+    assert_eq!(later["inputs"]["recruitment_cost"], 0.0);
+    assert_eq!(
+        later["what_if"]["full"],
+        (expected as f64 / 100.0) + 3_000.0
+    );
+    assert_eq!(later["what_if"]["conservative"], savings["conservative"]);
+
     // A final status moves no further.
     refused(
         &move_pair(

@@ -149,6 +149,10 @@ pub struct MatchDetail {
     pub explanation: Explanation,
     /// Every move of the pair, oldest first; empty while it is only suggested.
     pub history: Vec<HistoryEntry>,
+    /// The redundancy cost the redeployment avoided: once redeployed, and only for the staff
+    /// member's HR team and admin.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub savings: Option<crate::workflow::SavingsShown>,
 }
 
 /// One move of a pair from one status to another.
@@ -709,6 +713,12 @@ impl Store {
             Some(row) => self.history(row.id).await?,
             None => Vec::new(),
         };
+        let savings = match shown.stored {
+            Some(row) if actor.may_manage_trust(person.trust_id) => {
+                self.savings_of_pair(row.id).await?
+            }
+            _ => None,
+        };
         let explanation = explain_page(self, &snapshot, &listed[..1])
             .await?
             .pop()
@@ -723,6 +733,7 @@ impl Store {
             exact_match: shown.pair.exact_match,
             explanation,
             history,
+            savings,
         })
     }
 

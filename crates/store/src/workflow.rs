@@ -23,6 +23,8 @@ use sea_orm::{
     IntoActiveModel, PaginatorTrait, QueryFilter,
 };
 
+use serde::Serialize;
+
 use crate::Store;
 use crate::audit;
 use crate::authz::Actor;
@@ -337,6 +339,107 @@ impl Store {
             at_hours(salary),
             at_hours(salary.min(new_top)),
         ))
+    }
+}
+
+/// What a redeployment's savings were worked out from (DESIGN §3), money in pounds.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SavingsInputsShown {
+    /// The whole-time-equivalent annual salary used.
+    pub salary: f64,
+    /// True when no salary was recorded and the band's top point was assumed.
+    pub salary_assumed: bool,
+    pub wte: f64,
+    /// Completed years of continuous NHS service on the day of the redeployment.
+    pub service_years: u32,
+    /// The pension strain cost HR entered, if any.
+    pub pension_strain: Option<f64>,
+    /// Annual pay before and after the move, at the person's hours.
+    pub old_pay: f64,
+    pub new_pay: f64,
+    pub protection_months: u32,
+    pub recruitment_cost: f64,
+}
+
+/// The figures again with today's `[savings]` configuration.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct WhatIf {
+    pub conservative: f64,
+    pub full: f64,
+}
+
+/// The redundancy cost a redeployment avoided, as recorded when it was confirmed (a later
+/// change of configuration never rewrites it), with `what_if` worked out afresh.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SavingsShown {
+    pub inputs: SavingsInputsShown,
+    pub redundancy_pay: f64,
+    pub protection_cost: f64,
+    /// Redundancy pay less pay protection; negative when protection costs more.
+    pub conservative: f64,
+    /// The conservative figure plus pension strain and recruitment cost.
+    pub full: f64,
+    pub what_if: WhatIf,
+}
+
+impl Store {
+    /// The savings recorded for the redeployment of `matches` row `row_id`, if it was one.
+    pub(crate) async fn savings_of_pair(&self, row_id: i32) -> Result<Option<SavingsShown>> {
+        let recorded = outcome::Entity::find()
+            .filter(outcome::Column::MatchId.eq(row_id))
+            .filter(outcome::Column::Kind.eq(CaseStatus::Redeployed.code()))
+            .all(self.db())
+            .await?;
+        let Some(recorded) = recorded.into_iter().next() else {
+            return Ok(None);
+        };
+        let wte = Wte::new(recorded.wte)
+            .map_err(|_| Error::unreadable_row("outcomes", recorded.id, "the WTE is not one"))?;
+        let count = |n: i32| u32::try_from(n).unwrap_or(0);
+        let policy = &self.settings().savings;
+        // The inputs as stored; what the configuration decides (protection months, the
+        // recruitment cost) taken afresh for what_if.
+        let stored = SavingsInputs {
+            salary: Money::from_pence(recorded.salary_pence),
+            salary_assumed: recorded.salary_assumed,
+            wte,
+            service_years: count(recorded.service_years),
+            pension_strain: recorded.pension_strain_pence.map(Money::from_pence),
+            age: None,
+            pension_membership_years: count(recorded.service_years),
+            old_pay: Money::from_pence(recorded.old_pay_pence),
+            new_pay: Money::from_pence(recorded.new_pay_pence),
+            protection_months: count(recorded.protection_months),
+            recruitment_cost: Money::from_pence(recorded.recruitment_cost_pence),
+        };
+        let today = SavingsInputs {
+            protection_months: policy.pay_protection_months,
+            recruitment_cost: Money::from_pounds(policy.recruitment_cost),
+            ..stored
+        }
+        .savings(policy);
+        let pounds = |pence: i64| Money::from_pence(pence).pounds();
+        Ok(Some(SavingsShown {
+            inputs: SavingsInputsShown {
+                salary: stored.salary.pounds(),
+                salary_assumed: stored.salary_assumed,
+                wte: wte.get(),
+                service_years: stored.service_years,
+                pension_strain: stored.pension_strain.map(Money::pounds),
+                old_pay: stored.old_pay.pounds(),
+                new_pay: stored.new_pay.pounds(),
+                protection_months: stored.protection_months,
+                recruitment_cost: stored.recruitment_cost.pounds(),
+            },
+            redundancy_pay: pounds(recorded.redundancy_pay_pence),
+            protection_cost: pounds(recorded.protection_cost_pence),
+            conservative: pounds(recorded.conservative_pence),
+            full: pounds(recorded.full_pence),
+            what_if: WhatIf {
+                conservative: today.conservative.pounds(),
+                full: today.full.pounds(),
+            },
+        }))
     }
 }
 
