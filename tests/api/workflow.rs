@@ -471,3 +471,73 @@ async fn a_failed_trial_returns_the_person_to_matching() {
     );
     app.finish().await;
 }
+
+#[tokio::test]
+async fn rejecting_before_interview_a_candidate_who_meets_every_essential_need_takes_a_full_reason()
+{
+    let app = TestApp::new().await;
+    let p = people(&app).await;
+    let staff_id = create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/staff",
+        nurse(&app, "K3", "RJZ").await,
+    )
+    .await;
+    let post = create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/vacancies",
+        ward_post(&app, "W5").await,
+    )
+    .await;
+    let mut theatre = ward_post(&app, "W6").await;
+    theatre["essential_skills"] = json!(["Wound care", "Anaesthetics"]);
+    let partly = create(&app, &p.hr_kings, "/api/v1/vacancies", theatre).await;
+
+    // She holds every essential skill of W5: a short reason is not enough.
+    let pair = format!("{staff_id}-{post}");
+    refused(
+        &move_pair(
+            &app,
+            &p.hr_kings,
+            &pair,
+            json!({"to": "rejected_by_employer", "reason": "Not suitable"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "Nurse K3 meets every essential criterion, so is guaranteed an interview",
+    );
+    let written = "Post is on a ward she left after a grievance; agreed with her rep.";
+    let (status, shown) = move_pair(
+        &app,
+        &p.hr_kings,
+        &pair,
+        json!({"to": "rejected_by_employer", "reason": written}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{shown}");
+    let audited = store::entities::audit_entry::Entity::find()
+        .filter(store::entities::audit_entry::Column::Action.eq("transition"))
+        .filter(store::entities::audit_entry::Column::EntityId.eq(pair.clone()))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(audited.len(), 1);
+    let detail = audited[0].detail.clone().unwrap_or_default();
+    assert!(
+        detail.contains("guaranteed") && detail.contains(written),
+        "{detail}"
+    );
+
+    // She lacks one of W6's essential skills: a short reason will do.
+    let (status, shown) = move_pair(
+        &app,
+        &p.hr_kings,
+        &format!("{staff_id}-{partly}"),
+        json!({"to": "rejected_by_employer", "reason": "Not suitable"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{shown}");
+    app.finish().await;
+}

@@ -191,7 +191,20 @@ impl MatchStatus {
     pub fn is_open(self) -> bool {
         !self.is_final()
     }
+
+    /// The pair has not yet reached an interview.
+    pub fn before_interview(self) -> bool {
+        matches!(
+            self,
+            MatchStatus::Suggested | MatchStatus::Interested | MatchStatus::Shortlisted
+        )
+    }
 }
+
+/// The fewest characters of a reason of substance: what an employer must write to reject,
+/// before an interview, a candidate who meets every essential criterion (DESIGN §2: such a
+/// candidate is guaranteed an interview).
+pub const SUBSTANTIVE_REASON_CHARS: usize = 40;
 
 impl CaseStatus {
     /// The statuses that may follow this one. A withdrawn or expired case can be reopened, so

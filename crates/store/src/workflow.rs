@@ -15,8 +15,8 @@
 
 use chrono::{Days, NaiveDate, Utc};
 use domain::{
-    Band, CaseStatus, MatchStatus, Money, Mover, PairParties, Role, SavingsInputs, VacancyStatus,
-    Wte, completed_years,
+    Band, CaseStatus, MatchStatus, Money, Mover, PairParties, Role, SUBSTANTIVE_REASON_CHARS,
+    SavingsInputs, VacancyStatus, Wte, completed_years,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, EntityTrait,
@@ -77,6 +77,13 @@ impl Store {
         }
         let live = snapshot.pair(&self.settings().matching, id.staff_id, id.vacancy_id);
         let (to, date) = checked_request(&request)?;
+        // DESIGN §2: a candidate who holds every essential skill is guaranteed an interview.
+        let guaranteed_interview = snapshot
+            .staff(id.staff_id)
+            .zip(snapshot.vacancy(id.vacancy_id))
+            .is_some_and(|(held, wanted)| {
+                matcher::Explanation::missing_skills(held, wanted).is_empty()
+            });
 
         let txn = begin_write(self.db()).await?;
         let pair = self
@@ -94,6 +101,12 @@ impl Store {
                 .await?;
         } else if !parties.moves_from(from).contains(&to) {
             return Err(Error::Conflict(refusal(parties, from, to)));
+        }
+        let skips_guaranteed_interview = guaranteed_interview
+            && to == MatchStatus::RejectedByEmployer
+            && from.before_interview();
+        if skips_guaranteed_interview {
+            check_substance(&pair.staff.name, request.reason.as_deref())?;
         }
 
         let now = Utc::now();
@@ -168,9 +181,15 @@ impl Store {
             }
             _ => {}
         }
-        let detail = match extension {
-            true => format!("trial extended to {}", date.unwrap_or_default()),
-            false => format!("{} → {}", from.code(), to.code()),
+        let detail = match (extension, skips_guaranteed_interview) {
+            (true, _) => format!("trial extended to {}", date.unwrap_or_default()),
+            (false, true) => format!(
+                "{} → {} before the interview guaranteed to a candidate who meets every essential criterion: {}",
+                from.code(),
+                to.code(),
+                request.reason.as_deref().unwrap_or_default().trim()
+            ),
+            (false, false) => format!("{} → {}", from.code(), to.code()),
         };
         audit::record(
             &txn,
@@ -520,6 +539,21 @@ fn checked_request(request: &MoveRequest) -> Result<(MatchStatus, Option<NaiveDa
         true => Ok((to, date)),
         false => Err(Error::Invalid(problems)),
     }
+}
+
+/// A reason long enough to say something, where `name` is guaranteed an interview.
+fn check_substance(name: &str, reason: Option<&str>) -> Result<()> {
+    let written = reason.map(str::trim).unwrap_or("");
+    if written.chars().count() >= SUBSTANTIVE_REASON_CHARS {
+        return Ok(());
+    }
+    Err(Error::Invalid(vec![FieldError::new(
+        "reason",
+        format!(
+            "{name} meets every essential criterion, so is guaranteed an interview: to reject them before one, write the reason in full (at least {SUBSTANTIVE_REASON_CHARS} characters, {} given); it is kept in the audit log",
+            written.chars().count()
+        ),
+    )]))
 }
 
 /// Why a move is refused, with the moves this person may make now.
