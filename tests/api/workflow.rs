@@ -48,6 +48,16 @@ async fn status_of(app: &TestApp, token: &str, path: &str) -> String {
     reply.body["status"].as_str().unwrap().to_owned()
 }
 
+async fn fill(app: &TestApp, token: &str, path: &str) -> crate::helpers::Reply {
+    app.call(
+        Method::PATCH,
+        path,
+        Some(token),
+        Some(json!({"status": "filled"})),
+    )
+    .await
+}
+
 /// Everything a move answered, when it was expected to be refused with `status` and to say
 /// `says`.
 fn refused(answer: &(StatusCode, Value), status: StatusCode, says: &str) {
@@ -539,5 +549,58 @@ async fn rejecting_before_interview_a_candidate_who_meets_every_essential_need_t
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{shown}");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_ring_fenced_vacancy_is_not_filled_while_a_guaranteed_candidate_is_undecided() {
+    let app = TestApp::new().await;
+    let p = people(&app).await;
+    let staff_id = create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/staff",
+        nurse(&app, "K5", "RJZ").await,
+    )
+    .await;
+    let post = create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/vacancies",
+        ward_post(&app, "W7").await,
+    )
+    .await;
+    let path = format!("/api/v1/vacancies/{post}");
+    let refused_fill = fill(&app, &p.hr_kings, &path).await;
+    assert_eq!(
+        refused_fill.status,
+        StatusCode::CONFLICT,
+        "{}",
+        refused_fill.body
+    );
+    let said = refused_fill.body["detail"].as_str().unwrap();
+    assert!(
+        said.contains(&format!("Nurse K5 ({staff_id}-{post})")),
+        "{said}"
+    );
+    assert!(said.contains("ring-fenced for redeployees until"), "{said}");
+    assert_eq!(
+        status_of(&app, &p.hr_kings, &path).await,
+        "open",
+        "nothing written"
+    );
+
+    let written = "She has accepted a secondment elsewhere, confirmed in writing today.";
+    let (status, shown) = move_pair(
+        &app,
+        &p.hr_kings,
+        &format!("{staff_id}-{post}"),
+        json!({"to": "rejected_by_employer", "reason": written}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{shown}");
+    let filled = fill(&app, &p.hr_kings, &path).await;
+    assert_eq!(filled.status, StatusCode::OK, "{}", filled.body);
+    assert_eq!(status_of(&app, &p.hr_kings, &path).await, "filled");
     app.finish().await;
 }

@@ -361,6 +361,46 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Refuses to fill vacancy `id` while its ring-fence lasts and a candidate who meets every
+    /// essential criterion (so is guaranteed an interview) is still undecided, naming them.
+    pub(crate) async fn check_ring_fence(&self, id: i32, posted_on: NaiveDate) -> Result<()> {
+        let snapshot = self.match_snapshot().await?;
+        let Some(post) = snapshot.vacancy(id) else {
+            return Ok(());
+        };
+        let decided: std::collections::HashMap<i32, MatchStatus> = snapshot
+            .decisions_of_vacancy(id)
+            .iter()
+            .filter_map(|row| Some((row.staff_id, MatchStatus::from_code(&row.status)?)))
+            .collect();
+        let waiting: Vec<String> = snapshot
+            .candidates_for(&self.settings().matching, id)
+            .iter()
+            .filter_map(|candidate| {
+                let staff_id = candidate.staff_id as i32;
+                let status = decided
+                    .get(&staff_id)
+                    .copied()
+                    .unwrap_or(MatchStatus::Suggested);
+                let undecided = status.before_interview() || status == MatchStatus::Interview;
+                let person = snapshot.staff(staff_id)?;
+                let meets_all = matcher::Explanation::missing_skills(person, post).is_empty();
+                let facts = snapshot.staff_facts(staff_id)?;
+                (undecided && meets_all).then(|| format!("{} ({}-{id})", facts.name, staff_id))
+            })
+            .collect();
+        if waiting.is_empty() {
+            return Ok(());
+        }
+        Err(Error::Conflict(format!(
+            "this vacancy is ring-fenced for redeployees until {}, and these candidates, who meet every essential criterion and so are guaranteed an interview, are still undecided: {}. Interview or reject each of them first (their match ids are in brackets), or wait for the ring-fence to end",
+            self.ring_fence_ends(posted_on),
+            waiting.join(", "),
+        )))
+    }
+}
+
 /// What a redeployment's savings were worked out from (DESIGN §3), money in pounds.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SavingsInputsShown {

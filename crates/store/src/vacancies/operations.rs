@@ -127,6 +127,10 @@ impl Store {
                 .transition(valid.vacancy.status)
                 .map_err(|e| Error::Conflict(e.to_string()))?;
         }
+        let ring_fenced = crate::today() < self.ring_fence_ends(posted_on);
+        if valid.vacancy.status == VacancyStatus::Filled && ring_fenced {
+            self.check_ring_fence(id, posted_on).await?;
+        }
         if !actor.may_manage_trust(valid.trust_id) {
             return Err(Error::Invalid(vec![FieldError::new(
                 "trust",
