@@ -74,6 +74,22 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Print the partnership's report: redeployments, cases and savings by group, small counts
+    /// hidden as on /reports.
+    Report {
+        /// First day (YYYY-MM-DD). Default: a year before --to.
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day (YYYY-MM-DD). Default: today.
+        #[arg(long)]
+        to: Option<String>,
+        /// trust, band, staff_group or month.
+        #[arg(long, default_value = "trust")]
+        group_by: String,
+        /// Print CSV instead of a table.
+        #[arg(long)]
+        csv: bool,
+    },
     /// Load the synthetic London demo data set into an empty database.
     Demo {
         /// Seed: the same seed (and day) always gives the same data. Default from [demo] seed.
@@ -161,6 +177,31 @@ async fn main() -> Result<()> {
                     name,
                 },
         } => add_user(settings, email, role, trust, name).await,
+        Command::Report {
+            from,
+            to,
+            group_by,
+            csv,
+        } => {
+            let store = open(settings).await?;
+            let asked = store::reports::SummaryRequest {
+                from,
+                to,
+                group_by: Some(group_by),
+            };
+            match store.summary_report(&asked).await {
+                Ok(summary) if csv => print!("{}", summary.csv()),
+                Ok(summary) => print!("{}", summary.table()),
+                Err(store::Error::Invalid(errors)) => {
+                    for error in &errors {
+                        eprintln!("--{}: {}", error.field.replace('_', "-"), error.message);
+                    }
+                    anyhow::bail!("no report was made")
+                }
+                Err(other) => return Err(anyhow::Error::new(other).context("making the report")),
+            }
+            Ok(())
+        }
         Command::Demo {
             seed,
             staff,

@@ -149,6 +149,25 @@ impl TestApp {
             .await
     }
 
+    /// Calls the router with no body and these extra headers, such as `accept`.
+    pub async fn call_with_headers(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut builder = request_to(method, path, token);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        let mut request = builder.body(Body::empty()).unwrap();
+        request
+            .extensions_mut()
+            .insert(ConnectInfo("10.1.2.3:50000".parse::<SocketAddr>().unwrap()));
+        self.send(request).await
+    }
+
     /// Calls the router as if from `address`.
     pub async fn call_from(
         &self,
@@ -158,10 +177,7 @@ impl TestApp {
         body: Option<Value>,
         address: &str,
     ) -> Reply {
-        let mut builder = Request::builder().method(method).uri(path);
-        if let Some(token) = token {
-            builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
-        }
+        let mut builder = request_to(method, path, token);
         let body = match body {
             Some(json) => {
                 builder = builder.header(header::CONTENT_TYPE, "application/json");
@@ -238,6 +254,15 @@ impl TestApp {
                 .unwrap();
             admin.close().await.ok();
         }
+    }
+}
+
+/// A request to `path`, signed in with `token` when there is one.
+fn request_to(method: Method, path: &str, token: Option<&str>) -> axum::http::request::Builder {
+    let builder = Request::builder().method(method).uri(path);
+    match token {
+        Some(token) => builder.header(header::AUTHORIZATION, format!("Bearer {token}")),
+        None => builder,
     }
 }
 

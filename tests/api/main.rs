@@ -9,6 +9,7 @@ mod invitations;
 mod live_ranking;
 mod matching;
 mod openapi;
+mod reports;
 mod session;
 mod staff;
 mod trusts;

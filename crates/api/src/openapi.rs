@@ -25,7 +25,8 @@ use crate::error::Problem;
         (name = "staff", description = "At-risk staff"),
         (name = "vacancies", description = "Vacancies"),
         (name = "uploads", description = "Bulk upload of CSV and XLSX files"),
-        (name = "matching", description = "A staff member's matches, a vacancy's candidates, and why a pair does or does not match"),
+        (name = "matching", description = "A staff member's matches, a vacancy's candidates, why a pair does or does not match, and moving a pair along the case workflow"),
+        (name = "reports", description = "Redeployments and the redundancy costs they avoided, for the partnership: no personal data"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

@@ -17,7 +17,8 @@ use utoipa_axum::routes;
 use crate::error::AppError;
 use crate::openapi::{self, ApiDoc};
 use crate::routes::{
-    health, imports, invitations, matches, session, skills, staff, tokens, trusts, vacancies,
+    health, imports, invitations, matches, reports, session, skills, staff, tokens, trusts,
+    vacancies,
 };
 use crate::state::AppState;
 
@@ -55,6 +56,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(matches::staff_matches))
         .routes(routes!(matches::vacancy_candidates))
         .routes(routes!(matches::transition_match))
+        .routes(routes!(reports::report_summary))
         .routes(routes!(matches::why_not))
         .routes(routes!(matches::match_detail))
 }

@@ -29,6 +29,7 @@ pub mod paging;
 pub mod passwords;
 pub mod postcodes;
 pub mod reference_store;
+pub mod reports;
 pub mod sessions;
 pub mod skills_store;
 pub mod staff;

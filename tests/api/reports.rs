@@ -1,0 +1,239 @@
+//! The partnership's report: counts and savings by group, the totals equal to the recorded
+//! outcomes, small counts hidden so that no one can be singled out, CSV equal to JSON, and no
+//! personal data.
+
+use axum::http::{Method, StatusCode};
+use sea_orm::EntityTrait;
+use serde_json::{Value, json};
+use store::entities::outcome;
+
+use crate::helpers::{TestApp, create, people, site_of};
+
+/// Runs `redeploy report` on the test database.
+fn report_command(url: &str, args: &[&str]) -> (bool, String, String) {
+    let folder = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_redeploy"))
+        .current_dir(folder.path())
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .args(["--database-url", url, "report"])
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+async fn nurse(app: &TestApp, number: &str, trust: &str) -> Value {
+    json!({
+        "trust": trust, "staff_number": number, "name": format!("Nurse {number}"),
+        "email": format!("{number}@nhs.net"), "band": "6",
+        "staff_group": "Nursing and Midwifery Registered", "job_title": "Staff Nurse",
+        "skills": ["Wound care"], "registrations": ["NMC"],
+        "base_site": site_of(app, trust).await, "home_postcode": "SE5 8AZ", "max_travel_minutes": 90,
+        "hours_min": 30, "hours_max": 37.5, "lower_band_consent": false, "priority_tier": 1,
+        "redeployment_period_ends": "2099-01-01", "continuous_service_start": "2015-06-01",
+        "salary": 40000, "wte": 0.8
+    })
+}
+
+async fn post(app: &TestApp, token: &str, reference: &str) -> i64 {
+    let body = json!({
+        "trust": "RJZ", "reference": reference, "title": "Staff Nurse", "band": "6",
+        "staff_group": "Nursing and Midwifery Registered", "site": site_of(app, "RJZ").await,
+        "hours": 37.5, "closing_date": "2099-01-01", "essential_skills": ["Wound care"],
+        "desirable_skills": [], "registration_required": "NMC", "contact_email": "jobs@kch.nhs.uk"
+    });
+    create(app, token, "/api/v1/vacancies", body).await
+}
+
+/// Takes a pair from suggestion to redeployment, as admin.
+async fn redeploy(app: &TestApp, admin: &str, staff_id: i64, vacancy: i64) {
+    for body in [
+        json!({"to": "interested"}),
+        json!({"to": "shortlisted"}),
+        json!({"to": "interview", "date": "2026-10-01"}),
+        json!({"to": "offered"}),
+        json!({"to": "trial", "date": "2026-10-05"}),
+        json!({"to": "redeployed"}),
+    ] {
+        let reply = app
+            .call(
+                Method::POST,
+                &format!("/api/v1/matches/{staff_id}-{vacancy}/transitions"),
+                Some(admin),
+                Some(body),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    }
+}
+
+#[tokio::test]
+async fn the_report_adds_up_hides_small_groups_and_names_no_one() {
+    let app = TestApp::new().await;
+    let p = people(&app).await;
+    let mut kings = Vec::new();
+    for n in 0..6 {
+        kings.push(
+            create(
+                &app,
+                &p.hr_kings,
+                "/api/v1/staff",
+                nurse(&app, &format!("K{n}"), "RJZ").await,
+            )
+            .await,
+        );
+    }
+    let barts = create(
+        &app,
+        &p.hr_barts,
+        "/api/v1/staff",
+        nurse(&app, "B0", "R1H").await,
+    )
+    .await;
+    for (n, staff_id) in kings[..5].iter().chain([&barts]).enumerate() {
+        let vacancy = post(&app, &p.hr_kings, &format!("W{n}")).await;
+        redeploy(&app, &p.admin, *staff_id, vacancy).await;
+    }
+
+    let reply = app
+        .call(
+            Method::GET,
+            "/api/v1/reports/summary?group_by=trust",
+            Some(&p.analyst),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let summary = &reply.body;
+    assert_eq!(summary["group_by"], "trust");
+    assert_eq!(summary["suppress_below"], 5);
+    let group = |key: &str| {
+        summary["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["key"] == key)
+            .cloned()
+            .unwrap_or_else(|| panic!("no group {key} in {summary}"))
+    };
+    // Barts' one redeployment is hidden, and King's five are withheld, or the totals would
+    // give Barts' away; neither shows savings, a rate or a median.
+    assert_eq!(group("R1H")["redeployments"], "<5");
+    assert_eq!(group("RJZ")["redeployments"], "withheld");
+    for key in ["R1H", "RJZ"] {
+        for hidden in [
+            "savings_conservative",
+            "savings_full",
+            "median_days_to_redeployment",
+            "exact_match_rate",
+        ] {
+            assert!(group(key)[hidden].is_null(), "{key} {hidden}: {summary}");
+        }
+    }
+    assert_eq!(group("RJZ")["active_cases"], "<5");
+    assert_eq!(group("R1H")["active_cases"], 0);
+
+    // The totals are the recorded outcomes, added up.
+    let recorded = outcome::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(recorded.len(), 6);
+    let sum =
+        |pence: fn(&outcome::Model) -> i64| recorded.iter().map(pence).sum::<i64>() as f64 / 100.0;
+    let totals = &summary["totals"];
+    assert_eq!(totals["redeployments"], 6);
+    assert_eq!(totals["active_cases"], "<5");
+    assert_eq!(
+        totals["savings_conservative"],
+        sum(|o| o.conservative_pence)
+    );
+    assert_eq!(totals["savings_full"], sum(|o| o.full_pence));
+    assert!(totals["savings_conservative"].as_f64().unwrap() > 0.0);
+    assert_eq!(
+        totals["exact_match_rate"]
+            .as_f64()
+            .map(|r| (0.0..=1.0).contains(&r)),
+        Some(true)
+    );
+
+    // The same as CSV.
+    let csv = app
+        .call_with_headers(
+            Method::GET,
+            "/api/v1/reports/summary?group_by=trust",
+            Some(&p.analyst),
+            &[("accept", "text/csv")],
+        )
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let text = csv.body.as_str().unwrap().to_owned();
+    let total_row = text.lines().find(|l| l.starts_with("total,")).unwrap();
+    let cells: Vec<&str> = total_row.split(',').collect();
+    assert_eq!(cells[1], "6");
+    assert_eq!(cells[3], "<5");
+    assert_eq!(cells[7], format!("{:.2}", sum(|o| o.conservative_pence)));
+    assert!(
+        text.lines().any(|l| l.starts_with("RJZ,withheld,")),
+        "{text}"
+    );
+
+    // The command line prints the same table.
+    let (ok, printed, _) = report_command(&app.url, &["--group-by", "trust", "--csv"]);
+    assert!(ok);
+    assert_eq!(printed, text);
+    let (ok, printed, _) = report_command(&app.url, &[]);
+    assert!(ok);
+    assert!(
+        printed.starts_with("redeployments and savings from"),
+        "{printed}"
+    );
+    assert!(
+        printed
+            .lines()
+            .any(|l| l.trim_start().starts_with("total") && l.contains(" 6 ")),
+        "{printed}"
+    );
+    let (ok, _, said) = report_command(&app.url, &["--group-by", "colour"]);
+    assert!(!ok);
+    assert!(
+        said.contains("--group-by: 'colour' is not a grouping"),
+        "{said}"
+    );
+
+    // No one is named, by name, email, staff number or id.
+    let everything = format!("{summary}{text}");
+    for person in ["Nurse", "@nhs.net", "K0", "B0", "staff_id"] {
+        assert!(!everything.contains(person), "{person} in {everything}");
+    }
+
+    // Other roles may not read it; a bad grouping or date range says what to fix.
+    let refused = app
+        .call(
+            Method::GET,
+            "/api/v1/reports/summary",
+            Some(&p.hr_kings),
+            None,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let bad = app
+        .call(
+            Method::GET,
+            "/api/v1/reports/summary?group_by=colour&from=2026-12-01&to=2026-01-01",
+            Some(&p.admin),
+            None,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = bad.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["group_by", "from"], "{}", bad.body);
+    app.finish().await;
+}
