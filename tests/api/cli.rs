@@ -96,10 +96,16 @@ async fn user_add_with_bad_details_says_what_to_fix_and_creates_nothing() {
 }
 
 fn redeploy_import(url: &str, args: &[&str]) -> (bool, String, String) {
+    run_redeploy(url, "import", args)
+}
+
+/// Runs `redeploy --database-url URL COMMAND ARGS…`: whether it succeeded, and what it printed
+/// on standard output and standard error.
+pub(crate) fn run_redeploy(url: &str, command: &str, args: &[&str]) -> (bool, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_redeploy"))
         .env_remove("DATABASE_URL")
         .env("RUST_LOG", "warn")
-        .args(["--database-url", url, "import"])
+        .args(["--database-url", url, command])
         .args(args)
         .output()
         .unwrap();

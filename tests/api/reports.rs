@@ -7,25 +7,8 @@ use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use store::entities::outcome;
 
+use crate::cli::run_redeploy;
 use crate::helpers::{TestApp, create, people, site_of};
-
-/// Runs `redeploy report` on the test database.
-fn report_command(url: &str, args: &[&str]) -> (bool, String, String) {
-    let folder = tempfile::tempdir().unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_redeploy"))
-        .current_dir(folder.path())
-        .env_remove("DATABASE_URL")
-        .env("RUST_LOG", "warn")
-        .args(["--database-url", url, "report"])
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
 
 async fn nurse(app: &TestApp, number: &str, trust: &str) -> Value {
     json!({
@@ -181,10 +164,10 @@ async fn the_report_adds_up_hides_small_groups_and_names_no_one() {
     );
 
     // The command line prints the same table.
-    let (ok, printed, _) = report_command(&app.url, &["--group-by", "trust", "--csv"]);
+    let (ok, printed, _) = run_redeploy(&app.url, "report", &["--group-by", "trust", "--csv"]);
     assert!(ok);
     assert_eq!(printed, text);
-    let (ok, printed, _) = report_command(&app.url, &[]);
+    let (ok, printed, _) = run_redeploy(&app.url, "report", &[]);
     assert!(ok);
     assert!(
         printed.starts_with("redeployments and savings from"),
@@ -196,7 +179,7 @@ async fn the_report_adds_up_hides_small_groups_and_names_no_one() {
             .any(|l| l.trim_start().starts_with("total") && l.contains(" 6 ")),
         "{printed}"
     );
-    let (ok, _, said) = report_command(&app.url, &["--group-by", "colour"]);
+    let (ok, _, said) = run_redeploy(&app.url, "report", &["--group-by", "colour"]);
     assert!(!ok);
     assert!(
         said.contains("--group-by: 'colour' is not a grouping"),
