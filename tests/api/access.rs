@@ -173,19 +173,19 @@ async fn every_route_answers_every_role_as_design_section_1_says() {
         (
             Method::GET,
             staff_path.clone(),
-            [ok, ok, hidden, ok, hidden, forbidden, unauth],
+            [ok, ok, hidden, ok, hidden, hidden, unauth],
             Payload::None,
         ),
         (
             Method::PATCH,
             staff_path.clone(),
-            [ok, ok, hidden, ok, hidden, forbidden, unauth],
+            [ok, ok, hidden, ok, hidden, hidden, unauth],
             Payload::Patch(json!({"max_travel_minutes": 50})),
         ),
         (
             Method::GET,
             "/api/v1/staff".into(),
-            [ok, ok, ok, ok, ok, forbidden, unauth],
+            [ok, ok, ok, ok, ok, hidden, unauth],
             Payload::None,
         ),
         (
@@ -223,7 +223,19 @@ async fn every_route_answers_every_role_as_design_section_1_says() {
         (
             Method::GET,
             why_not_path.clone(),
-            [ok, ok, hidden, ok, hidden, forbidden, unauth],
+            [ok, ok, hidden, ok, hidden, hidden, unauth],
+            Payload::None,
+        ),
+        (
+            Method::GET,
+            format!("{vacancy_path}/candidates"),
+            [ok, ok, hidden, forbidden, forbidden, hidden, unauth],
+            Payload::None,
+        ),
+        (
+            Method::GET,
+            "/api/v1/reports/summary".into(),
+            [ok, forbidden, forbidden, forbidden, forbidden, ok, unauth],
             Payload::None,
         ),
         (

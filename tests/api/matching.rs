@@ -141,7 +141,7 @@ async fn why_not_names_every_rule_that_keeps_a_pair_apart_in_words() {
     );
     problem(
         &app.call(Method::GET, &path, Some(&p.analyst), None).await,
-        StatusCode::FORBIDDEN,
+        StatusCode::NOT_FOUND,
     );
     problem(
         &app.call(
@@ -588,7 +588,7 @@ async fn candidates_and_matches_follow_records_as_they_are_registered_and_change
     );
     problem(
         &app.call(Method::GET, &path, Some(&p.analyst), None).await,
-        StatusCode::FORBIDDEN,
+        StatusCode::NOT_FOUND,
     );
     let path = format!("/api/v1/staff/{ama}/matches");
     problem(

@@ -109,7 +109,8 @@ impl Actor {
         }
     }
 
-    /// The staff records this actor may read. Partnership analysts see no personal data.
+    /// The staff records this actor may read. Partnership analysts see no personal data: for
+    /// them every staff record is not found.
     pub fn staff_scope(&self) -> Result<StaffScope> {
         match (self.role, self.trust_id) {
             (Role::Admin, _) => Ok(StaffScope::All),
@@ -119,10 +120,9 @@ impl Actor {
                 "your trust HR account is not linked to a trust; ask an administrator to fix it"
                     .to_owned(),
             )),
-            (Role::Partnership, _) => Err(Error::Forbidden(
-                "partnership accounts see aggregate reports only, never a person's record"
-                    .to_owned(),
-            )),
+            // Not even that a person's record exists: no route of personal data answers a
+            // partnership account with anything but "not found".
+            (Role::Partnership, _) => Err(Error::NotFound("staff record")),
         }
     }
 
@@ -223,7 +223,7 @@ mod tests {
         assert!(!staff.may_read_staff(1, 8).unwrap());
         assert!(matches!(
             analyst.may_read_staff(1, 7),
-            Err(Error::Forbidden(_))
+            Err(Error::NotFound("staff record"))
         ));
         assert!(hr.may_manage_trust(1) && !hr.may_manage_trust(2));
         assert!(admin.may_manage_trust(2));

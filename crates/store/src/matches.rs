@@ -584,6 +584,10 @@ impl Store {
         vacancy_id: i32,
         request: PageRequest,
     ) -> Result<Arc<SharedPage<Candidate>>> {
+        if actor.role == domain::Role::Partnership {
+            // A vacancy's candidates are people: not found, as every personal record is.
+            return Err(Error::NotFound("vacancy"));
+        }
         let snapshot = self.match_snapshot().await?;
         let post = snapshot
             .vacancy_facts(vacancy_id)

@@ -178,7 +178,7 @@ pub struct StaffListQuery {
 
 #[utoipa::path(get, path = "/api/v1/staff", tag = "staff", security(("bearer" = [])), params(StaffListQuery),
     responses((status = 200, description = "One page of the staff you may see", body = Paged<StaffSummary>),
-        BadRequest, NotSignedIn, Forbidden, Invalid))]
+        BadRequest, NotSignedIn, Forbidden, NotFound, Invalid))]
 /// The staff records you may see, by name.
 pub async fn list_staff(
     State(state): State<AppState>,
