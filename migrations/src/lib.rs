@@ -16,6 +16,7 @@ mod m20261129_000005_sign_in;
 mod m20261130_000006_match_sync;
 mod m20261205_000007_decided_matches_only;
 mod m20261206_000008_case_workflow;
+mod m20261206_000009_decline_judgement;
 mod support;
 
 #[derive(Debug)]
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000006_match_sync::Migration),
             Box::new(m20261205_000007_decided_matches_only::Migration),
             Box::new(m20261206_000008_case_workflow::Migration),
+            Box::new(m20261206_000009_decline_judgement::Migration),
         ]
     }
 }

@@ -604,3 +604,84 @@ async fn a_ring_fenced_vacancy_is_not_filled_while_a_guaranteed_candidate_is_und
     assert_eq!(status_of(&app, &p.hr_kings, &path).await, "filled");
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_staff_members_hr_judges_a_decline_reasonable_or_unreasonable() {
+    let app = TestApp::new().await;
+    let p = people(&app).await;
+    let staff_id = create(
+        &app,
+        &p.hr_barts,
+        "/api/v1/staff",
+        nurse(&app, "B9", "R1H").await,
+    )
+    .await;
+    let post = create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/vacancies",
+        ward_post(&app, "W9").await,
+    )
+    .await;
+    app.user("b9@nhs.net", "staff", Some("R1H")).await;
+    crate::access::link(&app, "b9@nhs.net", staff_id).await;
+    let nurse_token = app.sign_in("b9@nhs.net").await;
+    let pair = format!("{staff_id}-{post}");
+    let judge = json!({"to": "declined_by_staff", "judgement": "unreasonable", "reason": "Same ward, same hours, 10 minutes further"});
+    refused(
+        &move_pair(&app, &p.hr_barts, &pair, judge.clone()).await,
+        StatusCode::CONFLICT,
+        "only a decline is judged, and this pair is suggested",
+    );
+
+    let (status, _) = move_pair(
+        &app,
+        &nurse_token,
+        &pair,
+        json!({"to": "declined_by_staff", "reason": "Too far from home"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    refused(
+        &move_pair(&app, &p.hr_kings, &pair, judge.clone()).await,
+        StatusCode::CONFLICT,
+        "judged by the HR team of the staff member's trust",
+    );
+    refused(
+        &move_pair(
+            &app,
+            &p.hr_barts,
+            &pair,
+            json!({"to": "declined_by_staff", "judgement": "fair", "reason": "x"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "reasonable, unreasonable",
+    );
+    let (status, shown) = move_pair(&app, &p.hr_barts, &pair, judge).await;
+    assert_eq!(status, StatusCode::OK, "{shown}");
+    assert_eq!(shown["decline_judgement"], "unreasonable");
+    assert_eq!(shown["status"], "declined_by_staff");
+    let last = shown["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        last["reason"],
+        "judged unreasonable: Same ward, same hours, 10 minutes further"
+    );
+    assert_eq!(last["by"], "hr@bartshealth.nhs.uk");
+
+    // The person and their HR team see the judgement; the vacancy's HR team does not.
+    let detail = format!("/api/v1/matches/{pair}");
+    let own = app
+        .call(Method::GET, &detail, Some(&nurse_token), None)
+        .await;
+    assert_eq!(own.body["decline_judgement"], "unreasonable");
+    let employer = app
+        .call(Method::GET, &detail, Some(&p.hr_kings), None)
+        .await;
+    assert!(
+        employer.body.get("decline_judgement").is_none(),
+        "{}",
+        employer.body
+    );
+    app.finish().await;
+}

@@ -38,6 +38,6 @@ pub use reference::ReferenceData;
 pub use skills::{NormalisedSkill, SkillCategory, SkillMatchKind, SkillVocabulary};
 pub use staff_group::{Registration, StaffGroup};
 pub use workflow::{
-    CaseStatus, MatchStatus, MoveNeeds, Mover, PairParties, SUBSTANTIVE_REASON_CHARS,
-    TransitionError, VacancyStatus,
+    CaseStatus, DeclineJudgement, MatchStatus, MoveNeeds, Mover, PairParties,
+    SUBSTANTIVE_REASON_CHARS, TransitionError, VacancyStatus,
 };

@@ -43,6 +43,15 @@ code_enum! {
     }
 }
 
+code_enum! {
+    /// How the staff member's HR team judged a decline: an unreasonable refusal of suitable
+    /// alternative employment can cost the person their redundancy pay.
+    pub enum DeclineJudgement {
+        Reasonable => ("reasonable", "Reasonable"),
+        Unreasonable => ("unreasonable", "Unreasonable"),
+    }
+}
+
 /// A move the status machine does not allow.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("cannot move from {from} to {to}; allowed from {from}: {}", if allowed.is_empty() { "nothing (it is final)".to_owned() } else { allowed.join(", ") })]

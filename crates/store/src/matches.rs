@@ -153,6 +153,10 @@ pub struct MatchDetail {
     /// member's HR team and admin.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub savings: Option<crate::workflow::SavingsShown>,
+    /// `reasonable` or `unreasonable`, once the staff member's HR team has judged a decline;
+    /// shown to the staff member, their HR team and admin.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decline_judgement: Option<String>,
 }
 
 /// One move of a pair from one status to another.
@@ -738,6 +742,10 @@ impl Store {
             explanation,
             history,
             savings,
+            decline_judgement: shown
+                .stored
+                .filter(|_| sees_person)
+                .and_then(|row| row.decline_judgement.clone()),
         })
     }
 

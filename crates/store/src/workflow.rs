@@ -15,8 +15,8 @@
 
 use chrono::{Days, NaiveDate, Utc};
 use domain::{
-    Band, CaseStatus, MatchStatus, Money, Mover, PairParties, Role, SUBSTANTIVE_REASON_CHARS,
-    SavingsInputs, VacancyStatus, Wte, completed_years,
+    Band, CaseStatus, DeclineJudgement, MatchStatus, Money, Mover, PairParties, Role,
+    SUBSTANTIVE_REASON_CHARS, SavingsInputs, VacancyStatus, Wte, completed_years,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, EntityTrait,
@@ -45,6 +45,9 @@ pub struct MoveRequest {
     /// The interview's date, the trial's first day, or an extended trial's new last day, as
     /// `YYYY-MM-DD`.
     pub date: Option<String>,
+    /// On a declined pair, the staff member's HR team's judgement of the decline:
+    /// `reasonable` or `unreasonable` (with `to` `declined_by_staff` and a reason).
+    pub judgement: Option<String>,
 }
 
 /// A pair as the move finds it.
@@ -95,6 +98,12 @@ impl Store {
                 .ok_or_else(|| Error::unreadable_row("matches", row.id, "the status is not one"))?,
             None => MatchStatus::Suggested,
         };
+        if let Some(judgement) = request.judgement.as_deref() {
+            let judged = (id, pair.row.as_ref(), from);
+            return self
+                .judge_decline(txn, actor, parties, judged, judgement, &request)
+                .await;
+        }
         let extension = from == MatchStatus::Trial && to == MatchStatus::Trial;
         if extension {
             self.check_extension(&txn, parties, pair.row.as_ref())
@@ -201,6 +210,65 @@ impl Store {
         )
         .await?;
         log_write(&txn, &changes).await?;
+        txn.commit().await?;
+        self.match_detail(actor, &id.to_string()).await
+    }
+
+    /// Records the staff member's HR team's judgement of a decline, and answers with the pair.
+    async fn judge_decline(
+        &self,
+        txn: DatabaseTransaction,
+        actor: &Actor,
+        parties: PairParties,
+        (id, row, from): (MatchId, Option<&match_record::Model>, MatchStatus),
+        judgement: &str,
+        request: &MoveRequest,
+    ) -> Result<MatchDetail> {
+        let Some(judged) = DeclineJudgement::from_code(judgement.trim()) else {
+            return Err(Error::Invalid(vec![FieldError::new(
+                "judgement",
+                format!(
+                    "'{judgement}' is not a judgement: give {}",
+                    DeclineJudgement::codes_list()
+                ),
+            )]));
+        };
+        let Some(row) = row.filter(|_| from == MatchStatus::DeclinedByStaff) else {
+            return Err(Error::Conflict(format!(
+                "only a decline is judged, and this pair is {}: send a judgement with to declined_by_staff once the staff member has declined",
+                from.code()
+            )));
+        };
+        if !parties.may_act_as(Mover::StaffHr) {
+            return Err(Error::Conflict(
+                "a decline is judged by the HR team of the staff member's trust".to_owned(),
+            ));
+        }
+        let mut changed = row.clone().into_active_model();
+        changed.decline_judgement = Set(Some(judged.code().to_owned()));
+        changed.updated_at = Set(Utc::now());
+        let row = changed.update(&txn).await?;
+        let why = request.reason.as_deref().unwrap_or_default().trim();
+        record_transition(
+            &txn,
+            &row,
+            from,
+            from,
+            Some(actor.user_id),
+            Some(format!("judged {}: {why}", judged.code())),
+            None,
+        )
+        .await?;
+        audit::record(
+            &txn,
+            &actor.audit(),
+            "judge_decline",
+            "match",
+            Some(id.to_string()),
+            Some(format!("{}: {why}", judged.code())),
+        )
+        .await?;
+        log_write(&txn, &Changes::decisions_of([id.staff_id])).await?;
         txn.commit().await?;
         self.match_detail(actor, &id.to_string()).await
     }

@@ -94,6 +94,9 @@ pub struct TransitionBody {
     /// YYYY-MM-DD: the interview's date, the trial's first day (it lasts `[workflow]
     /// trial_days`), or an extended trial's new last day.
     pub date: Option<String>,
+    /// The staff member's HR team's judgement of a decline, `reasonable` or `unreasonable`,
+    /// sent with `to` `declined_by_staff` and a `reason` on a pair the staff member declined.
+    pub judgement: Option<String>,
 }
 
 #[utoipa::path(post, path = "/api/v1/matches/{id}/transitions", tag = "matching", security(("bearer" = [])),
@@ -114,6 +117,7 @@ pub async fn transition_match(
         to: body.to,
         reason: body.reason,
         date: body.date,
+        judgement: body.judgement,
     };
     Ok(axum::Json(
         state.store.move_match(&actor, &id, request).await?,

@@ -24,6 +24,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// The last day of the pair's trial, while it is in trial or after.
     pub trial_ends: Option<Date>,
+    /// `reasonable` or `unreasonable`: how the staff member's HR team judged a decline.
+    pub decline_judgement: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
