@@ -685,3 +685,68 @@ async fn the_staff_members_hr_judges_a_decline_reasonable_or_unreasonable() {
     );
     app.finish().await;
 }
+
+/// Takes a pair from suggestion to redeployment as admin, and returns the savings shown.
+async fn redeployed_savings(app: &TestApp, admin: &str, pair: &str) -> Value {
+    for body in [
+        json!({"to": "interested"}),
+        json!({"to": "shortlisted"}),
+        json!({"to": "interview", "date": "2026-10-01"}),
+        json!({"to": "offered"}),
+        json!({"to": "trial", "date": "2026-10-05"}),
+        json!({"to": "redeployed"}),
+    ] {
+        let (status, shown) = move_pair(app, admin, pair, body).await;
+        assert_eq!(status, StatusCode::OK, "{shown}");
+    }
+    let shown = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/matches/{pair}"),
+            Some(admin),
+            None,
+        )
+        .await;
+    shown.body["savings"].clone()
+}
+
+#[tokio::test]
+async fn savings_follow_section_16_through_the_api_caps_short_service_and_a_lower_band() {
+    let app = TestApp::new().await;
+    let p = people(&app).await;
+    let a_year_ago = chrono::Utc::now().date_naive() - chrono::Days::new(365);
+    // Under two years' service, moving from band 6 (salary 40,000) to a band 5 post with
+    // 12 months' pay protection: no redundancy pay, so the figure is negative, shown as it is.
+    let mut short = nurse(&app, "K7", "RJZ").await;
+    short["continuous_service_start"] = json!(a_year_ago.to_string());
+    short["salary"] = json!(40_000);
+    short["lower_band_consent"] = json!(true);
+    let short = create(&app, &p.hr_kings, "/api/v1/staff", short).await;
+    let mut band_5 = ward_post(&app, "W10").await;
+    band_5["band"] = json!("5");
+    let band_5 = create(&app, &p.hr_kings, "/api/v1/vacancies", band_5).await;
+    let savings = redeployed_savings(&app, &p.admin, &format!("{short}-{band_5}")).await;
+    assert_eq!(savings["inputs"]["service_years"], 1, "{savings}");
+    assert_eq!(savings["inputs"]["old_pay"], 40_000.0);
+    assert_eq!(savings["inputs"]["new_pay"], 37_796.0, "band 5's top point");
+    assert_eq!(savings["redundancy_pay"], 0.0);
+    assert_eq!(savings["protection_cost"], 2_204.0);
+    assert_eq!(savings["conservative"], -2_204.0);
+
+    // A long-serving band 9 on 125,000: the salary counts at most 80,000, a month a year up
+    // to 24, so 160,000, which is also the cap.
+    let mut senior = nurse(&app, "K8", "RJZ").await;
+    senior["band"] = json!("9");
+    senior["salary"] = json!(125_000);
+    senior["continuous_service_start"] = json!("1990-01-01");
+    let senior = create(&app, &p.hr_kings, "/api/v1/staff", senior).await;
+    let mut band_9 = ward_post(&app, "W11").await;
+    band_9["band"] = json!("9");
+    let band_9 = create(&app, &p.hr_kings, "/api/v1/vacancies", band_9).await;
+    let savings = redeployed_savings(&app, &p.admin, &format!("{senior}-{band_9}")).await;
+    assert_eq!(savings["inputs"]["salary"], 125_000.0, "{savings}");
+    assert_eq!(savings["redundancy_pay"], 160_000.0);
+    assert_eq!(savings["protection_cost"], 0.0);
+    assert_eq!(savings["full"], 160_000.0);
+    app.finish().await;
+}
