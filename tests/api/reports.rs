@@ -8,51 +8,27 @@ use serde_json::{Value, json};
 use store::entities::outcome;
 
 use crate::cli::run_redeploy;
-use crate::helpers::{TestApp, create, people, site_of};
+use crate::helpers::{TestApp, create, people};
+use crate::workflow;
 
+/// A Band 6 nurse on a recorded salary of 40,000 at 0.8 WTE, in service since June 2015.
 async fn nurse(app: &TestApp, number: &str, trust: &str) -> Value {
-    json!({
-        "trust": trust, "staff_number": number, "name": format!("Nurse {number}"),
-        "email": format!("{number}@nhs.net"), "band": "6",
-        "staff_group": "Nursing and Midwifery Registered", "job_title": "Staff Nurse",
-        "skills": ["Wound care"], "registrations": ["NMC"],
-        "base_site": site_of(app, trust).await, "home_postcode": "SE5 8AZ", "max_travel_minutes": 90,
-        "hours_min": 30, "hours_max": 37.5, "lower_band_consent": false, "priority_tier": 1,
-        "redeployment_period_ends": "2099-01-01", "continuous_service_start": "2015-06-01",
-        "salary": 40000, "wte": 0.8
-    })
+    let mut body = workflow::nurse(app, number, trust).await;
+    body["salary"] = json!(40_000);
+    body["wte"] = json!(0.8);
+    body["continuous_service_start"] = json!("2015-06-01");
+    body
 }
 
 async fn post(app: &TestApp, token: &str, reference: &str) -> i64 {
-    let body = json!({
-        "trust": "RJZ", "reference": reference, "title": "Staff Nurse", "band": "6",
-        "staff_group": "Nursing and Midwifery Registered", "site": site_of(app, "RJZ").await,
-        "hours": 37.5, "closing_date": "2099-01-01", "essential_skills": ["Wound care"],
-        "desirable_skills": [], "registration_required": "NMC", "contact_email": "jobs@kch.nhs.uk"
-    });
+    let body = workflow::ward_post(app, reference).await;
     create(app, token, "/api/v1/vacancies", body).await
 }
 
 /// Takes a pair from suggestion to redeployment, as admin.
 async fn redeploy(app: &TestApp, admin: &str, staff_id: i64, vacancy: i64) {
-    for body in [
-        json!({"to": "interested"}),
-        json!({"to": "shortlisted"}),
-        json!({"to": "interview", "date": "2026-10-01"}),
-        json!({"to": "offered"}),
-        json!({"to": "trial", "date": "2026-10-05"}),
-        json!({"to": "redeployed"}),
-    ] {
-        let reply = app
-            .call(
-                Method::POST,
-                &format!("/api/v1/matches/{staff_id}-{vacancy}/transitions"),
-                Some(admin),
-                Some(body),
-            )
-            .await;
-        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    }
+    let pair = format!("{staff_id}-{vacancy}");
+    workflow::moves_through(app, admin, &pair, &workflow::path_to_redeployment()).await;
 }
 
 #[tokio::test]

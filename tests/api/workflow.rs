@@ -8,7 +8,7 @@ use store::entities::outcome;
 
 use crate::helpers::{TestApp, create, people, site_of};
 
-async fn nurse(app: &TestApp, number: &str, trust: &str) -> Value {
+pub(crate) async fn nurse(app: &TestApp, number: &str, trust: &str) -> Value {
     json!({
         "trust": trust, "staff_number": number, "name": format!("Nurse {number}"),
         "email": format!("{number}@nhs.net"), "band": "6",
@@ -20,13 +20,33 @@ async fn nurse(app: &TestApp, number: &str, trust: &str) -> Value {
     })
 }
 
-async fn ward_post(app: &TestApp, reference: &str) -> Value {
+pub(crate) async fn ward_post(app: &TestApp, reference: &str) -> Value {
     json!({
         "trust": "RJZ", "reference": reference, "title": "Staff Nurse", "band": "6",
         "staff_group": "Nursing and Midwifery Registered", "site": site_of(app, "RJZ").await,
         "hours": 37.5, "closing_date": "2099-01-01", "essential_skills": ["Wound care"],
         "desirable_skills": [], "registration_required": "NMC", "contact_email": "jobs@kch.nhs.uk"
     })
+}
+
+/// The main path, suggestion to redeployment, as moves (trial started on 5 October 2026).
+pub(crate) fn path_to_redeployment() -> [Value; 6] {
+    [
+        json!({"to": "interested"}),
+        json!({"to": "shortlisted"}),
+        json!({"to": "interview", "date": "2026-10-01"}),
+        json!({"to": "offered"}),
+        json!({"to": "trial", "date": "2026-10-05"}),
+        json!({"to": "redeployed"}),
+    ]
+}
+
+/// Makes each of `moves` on `pair` as `token`, each answered 200.
+pub(crate) async fn moves_through(app: &TestApp, token: &str, pair: &str, moves: &[Value]) {
+    for body in moves {
+        let (status, shown) = move_pair(app, token, pair, body.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{body}: {shown}");
+    }
 }
 
 /// Asks for a move and returns the status and body of the answer.
@@ -195,12 +215,7 @@ async fn a_pair_moves_from_suggestion_to_redeployment_by_the_right_people_only()
     .await;
     assert_eq!(status, StatusCode::OK);
 
-    for body in [json!({"to": "shortlisted"})] {
-        assert_eq!(
-            move_pair(&app, &p.hr_kings, &pair, body).await.0,
-            StatusCode::OK
-        );
-    }
+    moves_through(&app, &p.hr_kings, &pair, &[json!({"to": "shortlisted"})]).await;
     refused(
         &move_pair(&app, &p.hr_kings, &pair, json!({"to": "interview"})).await,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -217,14 +232,12 @@ async fn a_pair_moves_from_suggestion_to_redeployment_by_the_right_people_only()
         StatusCode::UNPROCESSABLE_ENTITY,
         "write it as YYYY-MM-DD",
     );
-    for body in [
+    let to_trial = [
         json!({"to": "interview", "date": "2027-01-15"}),
         json!({"to": "offered"}),
         json!({"to": "trial", "date": "2026-11-02"}),
-    ] {
-        let (status, shown) = move_pair(&app, &p.hr_kings, &pair, body).await;
-        assert_eq!(status, StatusCode::OK, "{shown}");
-    }
+    ];
+    moves_through(&app, &p.hr_kings, &pair, &to_trial).await;
     let staff_path = format!("/api/v1/staff/{staff_id}");
     assert_eq!(status_of(&app, &p.hr_barts, &staff_path).await, "in_trial");
     // One extension, and no more.
@@ -415,16 +428,7 @@ async fn a_failed_trial_returns_the_person_to_matching() {
     .await;
     let pair = format!("{staff_id}-{post}");
     // Admin may make every party's moves.
-    for body in [
-        json!({"to": "interested"}),
-        json!({"to": "shortlisted"}),
-        json!({"to": "interview", "date": "2026-10-01"}),
-        json!({"to": "offered"}),
-        json!({"to": "trial", "date": "2026-10-15"}),
-    ] {
-        let (status, shown) = move_pair(&app, &p.admin, &pair, body).await;
-        assert_eq!(status, StatusCode::OK, "{shown}");
-    }
+    moves_through(&app, &p.admin, &pair, &path_to_redeployment()[..5]).await;
     let matches_path = format!("/api/v1/staff/{staff_id}/matches");
     let listed = app
         .call(Method::GET, &matches_path, Some(&p.hr_kings), None)
@@ -688,17 +692,7 @@ async fn the_staff_members_hr_judges_a_decline_reasonable_or_unreasonable() {
 
 /// Takes a pair from suggestion to redeployment as admin, and returns the savings shown.
 async fn redeployed_savings(app: &TestApp, admin: &str, pair: &str) -> Value {
-    for body in [
-        json!({"to": "interested"}),
-        json!({"to": "shortlisted"}),
-        json!({"to": "interview", "date": "2026-10-01"}),
-        json!({"to": "offered"}),
-        json!({"to": "trial", "date": "2026-10-05"}),
-        json!({"to": "redeployed"}),
-    ] {
-        let (status, shown) = move_pair(app, admin, pair, body).await;
-        assert_eq!(status, StatusCode::OK, "{shown}");
-    }
+    moves_through(app, admin, pair, &path_to_redeployment()).await;
     let shown = app
         .call(
             Method::GET,
