@@ -8,6 +8,7 @@ mod helpers;
 mod invitations;
 mod live_ranking;
 mod matching;
+mod metrics;
 mod openapi;
 mod reports;
 mod session;

@@ -82,7 +82,7 @@ async fn the_openapi_document_describes_every_route_and_the_viewer_is_served() {
             );
         }
     }
-    assert_eq!(operations, 30, "every route of the service is described");
+    assert_eq!(operations, 31, "every route of the service is described");
 
     let viewer = app.call(Method::GET, "/api/docs/", None, None).await;
     assert_eq!(viewer.status, StatusCode::OK);

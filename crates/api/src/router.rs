@@ -2,11 +2,12 @@
 //! request passes through (a trace span per request).
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::StatusCode;
+use axum::middleware::{self, Next};
 use axum::response::Response;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
@@ -17,8 +18,8 @@ use utoipa_axum::routes;
 use crate::error::AppError;
 use crate::openapi::{self, ApiDoc};
 use crate::routes::{
-    health, imports, invitations, matches, reports, session, skills, staff, tokens, trusts,
-    vacancies,
+    health, imports, invitations, matches, metrics, reports, session, skills, staff, tokens,
+    trusts, vacancies,
 };
 use crate::state::AppState;
 
@@ -28,6 +29,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::get_healthz))
         .routes(routes!(health::get_readyz))
+        .routes(routes!(metrics::get_metrics))
         .routes(routes!(
             session::create_session,
             session::get_session,
@@ -87,6 +89,25 @@ fn request_span(request: &Request) -> Span {
     )
 }
 
+/// Counts every request in the service's metrics by its matched route (never its raw path,
+/// which may carry an id), method and status, with the time it took.
+async fn count_request(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
+    let method = request.method().clone();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    state.store.metrics().http_request(
+        &route,
+        method.as_str(),
+        response.status().as_u16(),
+        started.elapsed(),
+    );
+    response
+}
+
 fn record_response(response: &Response, latency: Duration, span: &Span) {
     span.record("status", response.status().as_u16());
     span.record("latency_ms", latency.as_secs_f64() * 1000.0);
@@ -110,5 +131,6 @@ pub fn router(state: AppState) -> Router {
                 .on_response(record_response)
                 .on_failure(()),
         )
+        .layer(middleware::from_fn_with_state(state.clone(), count_request))
         .with_state(state)
 }

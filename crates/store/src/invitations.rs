@@ -137,6 +137,7 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
+        self.metrics().emails(crate::metrics::EmailEvent::Queued, 1);
         Ok(InvitationSent { email, expires_at })
     }
 

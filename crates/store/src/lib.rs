@@ -24,6 +24,7 @@ pub mod lenient;
 pub mod match_index;
 pub mod matches;
 pub mod matching;
+pub mod metrics;
 pub mod outbox;
 pub mod paging;
 pub mod passwords;
@@ -72,6 +73,7 @@ struct Inner {
     catalogue: RwLock<Arc<Catalogue>>,
     matches: MatchIndex,
     read_audit: audit::ReadAudit,
+    metrics: metrics::Metrics,
 }
 
 impl std::fmt::Debug for Store {
@@ -116,6 +118,7 @@ impl Store {
                 catalogue: RwLock::new(Arc::new(Catalogue::default())),
                 matches: MatchIndex::new(),
                 read_audit: audit::ReadAudit::default(),
+                metrics: metrics::Metrics::new(),
             }),
         }
     }

@@ -29,6 +29,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::NaiveDate;
+use domain::VacancyStatus;
 use matcher::{
     Exclusions, Grids, Match, MatchPolicy, Matcher, RankContext, StaffProfile, VacancyProfile,
 };
@@ -74,6 +75,13 @@ impl Changes {
             decisions_of: staff_ids.into_iter().collect(),
             ..Changes::default()
         }
+    }
+
+    /// Adds the records `other` names.
+    pub fn merge(&mut self, other: Changes) {
+        self.staff.extend(other.staff);
+        self.vacancies.extend(other.vacancies);
+        self.decisions_of.extend(other.decisions_of);
     }
 
     fn is_empty(&self) -> bool {
@@ -492,6 +500,35 @@ impl Snapshot {
         let exclusions = exclusions_in(&decided);
         self.context(policy, &exclusions)
             .evaluate(self.staff(staff_id)?, self.vacancy(vacancy_id)?)
+    }
+
+    /// The pair scored as it stood on `day`, for a history being recorded: the vacancy open
+    /// if its stored status is open and its closing date had not passed on `day`.
+    pub fn pair_on(
+        &self,
+        policy: &MatchPolicy,
+        staff_id: i32,
+        vacancy_id: i32,
+        day: NaiveDate,
+    ) -> Option<Match> {
+        let facts = self.vacancy_facts(vacancy_id)?;
+        let post = VacancyProfile {
+            open: facts.status == VacancyStatus::Open.code() && facts.closing_date >= day,
+            ..self.vacancy(vacancy_id)?.clone()
+        };
+        let decided: Vec<Arc<match_record::Model>> = self
+            .decisions_of_staff(staff_id)
+            .iter()
+            .filter(|row| row.vacancy_id == vacancy_id)
+            .cloned()
+            .collect();
+        let exclusions = exclusions_in(&decided);
+        RankContext {
+            policy,
+            today: day,
+            exclusions: &exclusions,
+        }
+        .evaluate(self.staff(staff_id)?, &post)
     }
 
     fn context<'a>(&self, policy: &'a MatchPolicy, exclusions: &'a Exclusions) -> RankContext<'a> {

@@ -30,6 +30,7 @@ use crate::entities::{match_record, match_transition, staff, user, vacancy};
 use crate::error::{Error, FieldError, Result};
 use crate::match_index::{ListKey, PageKey, Snapshot};
 use crate::matching::{self, Selection, StaffFacts, VacancyFacts};
+use crate::metrics::RankedList;
 use crate::paging::{PageRequest, Paged, SharedPage};
 
 /// Points each component earned (out of the weights in `[matching.weights]`).
@@ -551,7 +552,9 @@ impl Store {
         staff_id: i32,
         request: PageRequest,
     ) -> Result<Paged<StaffMatch>> {
-        let ranked = snapshot.vacancies_for(&self.settings().matching, staff_id);
+        let ranked = self.metrics().timed_ranking(RankedList::Matches, || {
+            snapshot.vacancies_for(&self.settings().matching, staff_id)
+        });
         let stored = snapshot.decisions_of_staff(staff_id);
         let listed = merged(&ranked, stored, snapshot, matcher::vacancy_order)?;
         let page = page_of(&listed, request);
@@ -634,7 +637,9 @@ impl Store {
         vacancy_id: i32,
         request: PageRequest,
     ) -> Result<Paged<Candidate>> {
-        let ranked = snapshot.candidates_for(&self.settings().matching, vacancy_id);
+        let ranked = self.metrics().timed_ranking(RankedList::Candidates, || {
+            snapshot.candidates_for(&self.settings().matching, vacancy_id)
+        });
         let stored = snapshot.decisions_of_vacancy(vacancy_id);
         let listed = merged(&ranked, stored, snapshot, matcher::candidate_order)?;
         let page = page_of(&listed, request);
@@ -709,8 +714,11 @@ impl Store {
             .filter(|row| row.vacancy_id == id.vacancy_id)
             .cloned()
             .collect();
-        let live: Vec<Match> = snapshot
-            .pair(&self.settings().matching, id.staff_id, id.vacancy_id)
+        let live: Vec<Match> = self
+            .metrics()
+            .timed_ranking(RankedList::Pair, || {
+                snapshot.pair(&self.settings().matching, id.staff_id, id.vacancy_id)
+            })
             .into_iter()
             .collect();
         let listed = merged(&live, &stored, &snapshot, matcher::vacancy_order)?;

@@ -150,6 +150,7 @@ pub struct VacancyFacts {
     pub site_id: i32,
     /// open, filled or withdrawn, as stored.
     pub status: String,
+    pub closing_date: chrono::NaiveDate,
 }
 
 /// The matcher's profiles of stored staff records (in no particular order).
@@ -298,6 +299,7 @@ pub async fn vacancy_entries<C: ConnectionTrait>(
                 band: row.band,
                 site_id: row.site_id,
                 status: row.status,
+                closing_date: row.closing_date,
             };
             Ok((profile, facts))
         })

@@ -7,6 +7,7 @@ use notifier::Message;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 
 use crate::entities::email_outbox;
+use crate::metrics::EmailEvent;
 
 /// Queues `message` for delivery.
 pub async fn enqueue<C: ConnectionTrait>(
@@ -42,7 +43,10 @@ pub async fn enqueue<C: ConnectionTrait>(
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Delivered {
     pub sent: usize,
+    /// Attempts that failed, including those given up on.
     pub failed: usize,
+    /// Messages whose last attempt failed: marked failed, for a person to see.
+    pub dead: usize,
 }
 
 /// How long a claimed message is left to its claimant before another instance may try it.
@@ -114,6 +118,7 @@ pub async fn deliver_due(
             Err(error) => {
                 delivered.failed += 1;
                 let attempts = row.attempts + 1;
+                delivered.dead += usize::from(attempts >= MAX_ATTEMPTS);
                 let wait = chrono::Duration::minutes(2_i64.pow(attempts.clamp(0, 6) as u32));
                 tracing::warn!(outbox_id = row.id, attempts, %error, "an email could not be sent; it will be tried again");
                 update = update
@@ -155,8 +160,16 @@ pub fn start_delivery(store: crate::Store) -> Result<(), notifier::MailError> {
             tracing::info!(folder = %dir.display(), "emails are written as .eml files");
             tokio::spawn(async move {
                 loop {
-                    if let Err(error) = deliver_due(&db, &mailer, 50).await {
-                        tracing::warn!(%error, "email delivery could not read the outbox; it will try again");
+                    match deliver_due(&db, &mailer, 50).await {
+                        Ok(delivered) => {
+                            let metrics = store.metrics();
+                            metrics.emails(EmailEvent::Sent, delivered.sent);
+                            metrics.emails(EmailEvent::Failed, delivered.failed);
+                            metrics.emails(EmailEvent::Dead, delivered.dead);
+                        }
+                        Err(error) => {
+                            tracing::warn!(%error, "email delivery could not read the outbox; it will try again");
+                        }
                     }
                     tokio::time::sleep(DELIVERY_INTERVAL).await;
                 }

@@ -13,7 +13,7 @@
 //! that moment; tell a pair outside someone's reach apart from one that does not exist (both
 //! are 404); leave a move half written.
 
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use domain::{
     Band, CaseStatus, DeclineJudgement, MatchStatus, Money, Mover, PairParties, Role,
     SUBSTANTIVE_REASON_CHARS, SavingsInputs, VacancyStatus, Wte, completed_years,
@@ -31,7 +31,7 @@ use crate::authz::Actor;
 use crate::db::begin_write;
 use crate::entities::{match_record, match_transition, outcome, staff, vacancy};
 use crate::error::{Error, FieldError, Result};
-use crate::match_index::{Changes, log_write};
+use crate::match_index::{Changes, Snapshot, log_write};
 use crate::matches::{MatchDetail, MatchId, StoredExplanation, named_pair};
 use crate::store_support::unique_row;
 
@@ -61,6 +61,34 @@ struct Pair {
     explanation: String,
 }
 
+/// A move as asked, with what the caller found out first: who asks and what they are to the
+/// pair, the pair as ranked at the move's moment, and that moment.
+struct Asked<'a> {
+    actor: &'a Actor,
+    id: MatchId,
+    parties: PairParties,
+    live: Option<matcher::Match>,
+    /// DESIGN §2: a candidate who holds every essential skill is guaranteed an interview.
+    guaranteed_interview: bool,
+    request: &'a MoveRequest,
+    at: DateTime<Utc>,
+}
+
+/// A move written but not yet committed: what to log for the match index, and the status moved
+/// to (none for a judgement of a decline).
+struct Written {
+    changes: Changes,
+    moved_to: Option<MatchStatus>,
+}
+
+/// One move of a recorded history: pair `pair` moved as `request` asks, at `at`.
+#[derive(Debug, Clone)]
+pub struct PastMove {
+    pub pair: String,
+    pub at: DateTime<Utc>,
+    pub request: MoveRequest,
+}
+
 impl Store {
     /// Moves pair `id` as `request` asks, if `actor` may, and answers with the pair as it now
     /// stands. Moving a trial to `trial` again extends it to `date`, as often as
@@ -71,26 +99,123 @@ impl Store {
         id: &str,
         request: MoveRequest,
     ) -> Result<MatchDetail> {
-        const NOT_FOUND: Error = Error::NotFound("match");
         let snapshot = self.match_snapshot().await?;
-        let (id, person, post) = named_pair(&snapshot, id)?;
+        let asked = self.asked(&snapshot, actor, id, &request, Utc::now(), false)?;
+        let id = asked.id;
+        let txn = begin_write(self.db()).await?;
+        let written = self.write_move(&txn, asked).await?;
+        log_write(&txn, &written.changes).await?;
+        txn.commit().await?;
+        if let Some(to) = written.moved_to {
+            self.metrics().transition(to);
+        }
+        self.match_detail(actor, &id.to_string()).await
+    }
+
+    /// Makes `moves` in order, each as `actor` at its own moment, by the same rules and with
+    /// the same consequences as [`Store::move_match`], then closes each case of `redundancies`
+    /// (staff id, moment) as redundant; all in one transaction, so that a history is recorded
+    /// whole or not at all. Each pair is ranked as it stood on its move's day. For loading a
+    /// history, such as the demo data set's past cases.
+    pub async fn replay_moves(
+        &self,
+        actor: &Actor,
+        moves: &[PastMove],
+        redundancies: &[(i32, DateTime<Utc>)],
+    ) -> Result<()> {
+        let snapshot = self.match_snapshot().await?;
+        let txn = begin_write(self.db()).await?;
+        let mut changes = Changes::default();
+        let mut moved = Vec::with_capacity(moves.len());
+        for past in moves {
+            let asked = self.asked(&snapshot, actor, &past.pair, &past.request, past.at, true)?;
+            let written = self.write_move(&txn, asked).await?;
+            changes.merge(written.changes);
+            moved.extend(written.moved_to);
+        }
+        for &(staff_id, at) in redundancies {
+            let person = unique_row(staff::Entity::find_by_id(staff_id), &txn)
+                .await?
+                .ok_or(Error::NotFound("staff record"))?;
+            set_case(&txn, &person, CaseStatus::Redundant, at).await?;
+            audit::record(
+                &txn,
+                &actor.audit(),
+                "update",
+                "staff",
+                Some(staff_id.to_string()),
+                Some(format!(
+                    "status {} → {} on {}",
+                    person.status,
+                    CaseStatus::Redundant.code(),
+                    at.date_naive()
+                )),
+            )
+            .await?;
+            changes.staff.push(staff_id);
+        }
+        log_write(&txn, &changes).await?;
+        txn.commit().await?;
+        for to in moved {
+            self.metrics().transition(to);
+        }
+        Ok(())
+    }
+
+    /// What `actor` asks of pair `id` at `at`, once the pair is known and within their reach
+    /// (404 otherwise). The pair is ranked as it stands now, or `as_on_its_day`, as it stood on
+    /// `at`'s day (for a history).
+    fn asked<'a>(
+        &self,
+        snapshot: &Snapshot,
+        actor: &'a Actor,
+        id: &str,
+        request: &'a MoveRequest,
+        at: DateTime<Utc>,
+        as_on_its_day: bool,
+    ) -> Result<Asked<'a>> {
+        let (id, person, post) = named_pair(snapshot, id)?;
         let parties = parties_of(actor, person.trust_id, id.staff_id, post.trust_id);
         if !parties.any() {
-            return Err(NOT_FOUND);
+            return Err(Error::NotFound("match"));
         }
-        let live = snapshot.pair(&self.settings().matching, id.staff_id, id.vacancy_id);
-        let (to, date) = checked_request(&request)?;
-        // DESIGN §2: a candidate who holds every essential skill is guaranteed an interview.
+        let policy = &self.settings().matching;
+        let live = match as_on_its_day {
+            true => snapshot.pair_on(policy, id.staff_id, id.vacancy_id, at.date_naive()),
+            false => snapshot.pair(policy, id.staff_id, id.vacancy_id),
+        };
         let guaranteed_interview = snapshot
             .staff(id.staff_id)
             .zip(snapshot.vacancy(id.vacancy_id))
             .is_some_and(|(held, wanted)| {
                 matcher::Explanation::missing_skills(held, wanted).is_empty()
             });
+        Ok(Asked {
+            actor,
+            id,
+            parties,
+            live,
+            guaranteed_interview,
+            request,
+            at,
+        })
+    }
 
-        let txn = begin_write(self.db()).await?;
+    /// Checks the move `asked` and writes it, with what follows from it, into `txn`.
+    async fn write_move(&self, txn: &DatabaseTransaction, asked: Asked<'_>) -> Result<Written> {
+        const NOT_FOUND: Error = Error::NotFound("match");
+        let Asked {
+            actor,
+            id,
+            parties,
+            live,
+            guaranteed_interview,
+            request,
+            at,
+        } = asked;
+        let (to, date) = checked_request(request)?;
         let pair = self
-            .pair_in(&txn, id, live.as_ref())
+            .pair_in(txn, id, live.as_ref())
             .await?
             .ok_or(NOT_FOUND)?;
         let from = match &pair.row {
@@ -100,13 +225,16 @@ impl Store {
         };
         if let Some(judgement) = request.judgement.as_deref() {
             let judged = (id, pair.row.as_ref(), from);
-            return self
-                .judge_decline(txn, actor, parties, judged, judgement, &request)
-                .await;
+            self.judge_decline(txn, actor, parties, judged, judgement, request, at)
+                .await?;
+            return Ok(Written {
+                changes: Changes::decisions_of([id.staff_id]),
+                moved_to: None,
+            });
         }
         let extension = from == MatchStatus::Trial && to == MatchStatus::Trial;
         if extension {
-            self.check_extension(&txn, parties, pair.row.as_ref())
+            self.check_extension(txn, parties, pair.row.as_ref())
                 .await?;
         } else if !parties.moves_from(from).contains(&to) {
             return Err(Error::Conflict(refusal(parties, from, to)));
@@ -118,7 +246,6 @@ impl Store {
             check_substance(&pair.staff.name, request.reason.as_deref())?;
         }
 
-        let now = Utc::now();
         let trial_ends = match (to, date) {
             (MatchStatus::Trial, Some(_)) if extension => date,
             (MatchStatus::Trial, Some(start)) => {
@@ -134,10 +261,10 @@ impl Store {
                 changed.score = Set(pair.score);
                 changed.exact_match = Set(pair.exact_match);
                 changed.explanation = Set(pair.explanation.clone());
-                changed.computed_at = Set(now);
-                changed.updated_at = Set(now);
+                changed.computed_at = Set(at);
+                changed.updated_at = Set(at);
                 changed.trial_ends = Set(trial_ends);
-                changed.update(&txn).await?
+                changed.update(txn).await?
             }
             None => {
                 match_record::ActiveModel {
@@ -147,45 +274,38 @@ impl Store {
                     score: Set(pair.score),
                     exact_match: Set(pair.exact_match),
                     explanation: Set(pair.explanation.clone()),
-                    computed_at: Set(now),
+                    computed_at: Set(at),
                     eligible: Set(true),
-                    created_at: Set(now),
-                    updated_at: Set(now),
+                    created_at: Set(at),
+                    updated_at: Set(at),
                     trial_ends: Set(trial_ends),
                     ..Default::default()
                 }
-                .insert(&txn)
+                .insert(txn)
                 .await?
             }
         };
-        record_transition(
-            &txn,
-            &row,
-            from,
-            to,
-            Some(actor.user_id),
-            request.reason.clone(),
-            date,
-        )
-        .await?;
+        let by = Some(actor.user_id);
+        let reason = request.reason.clone();
+        record_transition(txn, &row, (from, to), by, reason, date, at).await?;
         let mut changes = Changes::decisions_of([id.staff_id]);
         match to {
             MatchStatus::Trial if !extension => {
-                set_case(&txn, &pair.staff, CaseStatus::InTrial).await?;
+                set_case(txn, &pair.staff, CaseStatus::InTrial, at).await?;
                 changes.staff.push(id.staff_id);
             }
             MatchStatus::TrialFailed => {
-                set_case(&txn, &pair.staff, CaseStatus::Active).await?;
+                set_case(txn, &pair.staff, CaseStatus::Active, at).await?;
                 changes.staff.push(id.staff_id);
             }
             MatchStatus::Redeployed => {
-                set_case(&txn, &pair.staff, CaseStatus::Redeployed).await?;
-                fill_vacancy(&txn, &pair.vacancy).await?;
+                set_case(txn, &pair.staff, CaseStatus::Redeployed, at).await?;
+                fill_vacancy(txn, &pair.vacancy, at).await?;
                 changes.staff.push(id.staff_id);
                 changes.vacancies.push(id.vacancy_id);
-                let closed = withdraw_other_pairs(&txn, &pair, actor.user_id).await?;
+                let closed = withdraw_other_pairs(txn, &pair, actor.user_id, at).await?;
                 changes.decisions_of.extend(closed);
-                self.record_redeployment(&txn, &pair, &row, actor.user_id, now.date_naive())
+                self.record_redeployment(txn, &pair, &row, actor.user_id, at)
                     .await?;
             }
             _ => {}
@@ -201,7 +321,7 @@ impl Store {
             (false, false) => format!("{} → {}", from.code(), to.code()),
         };
         audit::record(
-            &txn,
+            txn,
             &actor.audit(),
             "transition",
             "match",
@@ -209,21 +329,24 @@ impl Store {
             Some(detail),
         )
         .await?;
-        log_write(&txn, &changes).await?;
-        txn.commit().await?;
-        self.match_detail(actor, &id.to_string()).await
+        Ok(Written {
+            changes,
+            moved_to: Some(to),
+        })
     }
 
-    /// Records the staff member's HR team's judgement of a decline, and answers with the pair.
+    /// Records the staff member's HR team's judgement of a decline.
+    #[allow(clippy::too_many_arguments)]
     async fn judge_decline(
         &self,
-        txn: DatabaseTransaction,
+        txn: &DatabaseTransaction,
         actor: &Actor,
         parties: PairParties,
         (id, row, from): (MatchId, Option<&match_record::Model>, MatchStatus),
         judgement: &str,
         request: &MoveRequest,
-    ) -> Result<MatchDetail> {
+        at: DateTime<Utc>,
+    ) -> Result<()> {
         let Some(judged) = DeclineJudgement::from_code(judgement.trim()) else {
             return Err(Error::Invalid(vec![FieldError::new(
                 "judgement",
@@ -246,31 +369,30 @@ impl Store {
         }
         let mut changed = row.clone().into_active_model();
         changed.decline_judgement = Set(Some(judged.code().to_owned()));
-        changed.updated_at = Set(Utc::now());
-        let row = changed.update(&txn).await?;
+        changed.updated_at = Set(at);
+        let row = changed.update(txn).await?;
         let why = request.reason.as_deref().unwrap_or_default().trim();
+        let reason = Some(format!("judged {}: {why}", judged.code()));
         record_transition(
-            &txn,
+            txn,
             &row,
-            from,
-            from,
+            (from, from),
             Some(actor.user_id),
-            Some(format!("judged {}: {why}", judged.code())),
+            reason,
             None,
+            at,
         )
         .await?;
         audit::record(
-            &txn,
+            txn,
             &actor.audit(),
             "judge_decline",
             "match",
             Some(id.to_string()),
             Some(format!("{}: {why}", judged.code())),
         )
-        .await?;
-        log_write(&txn, &Changes::decisions_of([id.staff_id])).await?;
-        txn.commit().await?;
-        self.match_detail(actor, &id.to_string()).await
+        .await
+        .map_err(Into::into)
     }
 
     /// The pair's records, read inside the move's transaction so that two moves of one pair
@@ -354,8 +476,9 @@ impl Store {
         pair: &Pair,
         row: &match_record::Model,
         by: i32,
-        on: NaiveDate,
+        at: DateTime<Utc>,
     ) -> Result<()> {
+        let on = at.date_naive();
         let inputs = self.savings_inputs(&pair.staff, &pair.vacancy, on)?;
         let savings = inputs.savings(&self.settings().savings);
         outcome::ActiveModel {
@@ -377,7 +500,7 @@ impl Store {
             conservative_pence: Set(savings.conservative.pence()),
             full_pence: Set(savings.full.pence()),
             recorded_by: Set(Some(by)),
-            created_at: Set(Utc::now()),
+            created_at: Set(at),
             ..Default::default()
         }
         .insert(txn)
@@ -685,21 +808,23 @@ fn refusal(parties: PairParties, from: MatchStatus, to: MatchStatus) -> String {
     )
 }
 
+/// Records a move of `row` (from, to) with who made it, why, its date and the pair's score and
+/// explanation as they stand.
 async fn record_transition(
     txn: &DatabaseTransaction,
     row: &match_record::Model,
-    from: MatchStatus,
-    to: MatchStatus,
+    (from, to): (MatchStatus, MatchStatus),
     by: Option<i32>,
     reason: Option<String>,
     on_date: Option<NaiveDate>,
+    at: DateTime<Utc>,
 ) -> Result<()> {
     match_transition::ActiveModel {
         match_id: Set(row.id),
         from_status: Set(from.code().to_owned()),
         to_status: Set(to.code().to_owned()),
         by_user_id: Set(by),
-        at: Set(Utc::now()),
+        at: Set(at),
         reason: Set(reason
             .map(|r| r.trim().to_owned())
             .filter(|r| !r.is_empty())),
@@ -714,7 +839,12 @@ async fn record_transition(
 }
 
 /// Moves the staff member's case to `to`, if the case workflow allows it from where it stands.
-async fn set_case(txn: &DatabaseTransaction, person: &staff::Model, to: CaseStatus) -> Result<()> {
+async fn set_case(
+    txn: &DatabaseTransaction,
+    person: &staff::Model,
+    to: CaseStatus,
+    at: DateTime<Utc>,
+) -> Result<()> {
     let from = CaseStatus::from_code(&person.status).ok_or_else(|| {
         Error::unreadable_row("at_risk_staff", person.id, "the case status is not one")
     })?;
@@ -725,26 +855,35 @@ async fn set_case(txn: &DatabaseTransaction, person: &staff::Model, to: CaseStat
     })?;
     let mut changed = person.clone().into_active_model();
     changed.status = Set(to.code().to_owned());
-    changed.updated_at = Set(Utc::now());
+    changed.updated_at = Set(at);
     changed.update(txn).await?;
     Ok(())
 }
 
-async fn fill_vacancy(txn: &DatabaseTransaction, post: &vacancy::Model) -> Result<()> {
+async fn fill_vacancy(
+    txn: &DatabaseTransaction,
+    post: &vacancy::Model,
+    at: DateTime<Utc>,
+) -> Result<()> {
     let from = VacancyStatus::from_code(&post.status)
         .ok_or_else(|| Error::unreadable_row("vacancies", post.id, "the status is not one"))?;
     from.transition(VacancyStatus::Filled)
         .map_err(|refused| Error::Conflict(format!("the vacancy cannot be filled: {refused}")))?;
     let mut changed = post.clone().into_active_model();
     changed.status = Set(VacancyStatus::Filled.code().to_owned());
-    changed.updated_at = Set(Utc::now());
+    changed.updated_at = Set(at);
     changed.update(txn).await?;
     Ok(())
 }
 
 /// Withdraws every other open pair of the redeployed person and of the filled vacancy, saying
 /// why; returns the staff members whose pairs were withdrawn.
-async fn withdraw_other_pairs(txn: &DatabaseTransaction, pair: &Pair, by: i32) -> Result<Vec<i32>> {
+async fn withdraw_other_pairs(
+    txn: &DatabaseTransaction,
+    pair: &Pair,
+    by: i32,
+    at: DateTime<Utc>,
+) -> Result<Vec<i32>> {
     let others = match_record::Entity::find()
         .filter(
             Condition::any()
@@ -775,18 +914,10 @@ async fn withdraw_other_pairs(txn: &DatabaseTransaction, pair: &Pair, by: i32) -
         let staff_id = other.staff_id;
         let mut changed = other.into_active_model();
         changed.status = Set(MatchStatus::Withdrawn.code().to_owned());
-        changed.updated_at = Set(Utc::now());
+        changed.updated_at = Set(at);
         let changed = changed.update(txn).await?;
-        record_transition(
-            txn,
-            &changed,
-            status,
-            MatchStatus::Withdrawn,
-            Some(by),
-            Some(reason),
-            None,
-        )
-        .await?;
+        let moved = (status, MatchStatus::Withdrawn);
+        record_transition(txn, &changed, moved, Some(by), Some(reason), None, at).await?;
         closed.push(staff_id);
     }
     Ok(closed)

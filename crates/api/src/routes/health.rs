@@ -33,7 +33,7 @@ pub async fn get_readyz(State(state): State<AppState>) -> Response {
 }
 
 /// A 503 in the problem+json form every error of the service takes (RFC 9457).
-fn not_ready(detail: &str) -> Response {
+pub(crate) fn not_ready(detail: &str) -> Response {
     let body = json!({
         "type": "about:blank",
         "title": "Not ready",

@@ -4,6 +4,7 @@ pub mod health;
 pub mod imports;
 pub mod invitations;
 pub mod matches;
+pub mod metrics;
 pub mod reports;
 pub mod session;
 pub mod shapes;
