@@ -178,6 +178,7 @@ fn demo_generation(c: &mut Criterion) {
             staff,
             vacancies,
             today: NaiveDate::from_ymd_opt(2026, 11, 29).expect("date"),
+            past_cases: 0,
         };
         group.throughput(Throughput::Elements((staff + vacancies) as u64));
         group.bench_with_input(

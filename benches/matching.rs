@@ -52,6 +52,7 @@ fn world(staff: usize, vacancies: usize) -> World {
         staff,
         vacancies,
         today: today(),
+        past_cases: 0,
     };
     let data = demo::generate(&spec, &reference, &pay);
     let mut interner = SkillInterner::default();

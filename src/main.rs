@@ -104,6 +104,10 @@ enum Command {
         /// The day dates are laid out around (YYYY-MM-DD). Default: today.
         #[arg(long)]
         today: Option<NaiveDate>,
+        /// Past cases to take to their outcomes over the 24 months before that day. Default
+        /// from [demo] past_cases (700).
+        #[arg(long)]
+        past_cases: Option<usize>,
     },
 }
 
@@ -207,6 +211,7 @@ async fn main() -> Result<()> {
             staff,
             vacancies,
             today,
+            past_cases,
         } => {
             let store = open(settings).await?;
             let spec = store::demo_store::DemoSpec {
@@ -214,6 +219,7 @@ async fn main() -> Result<()> {
                 staff: staff.unwrap_or(store.settings().demo.staff),
                 vacancies: vacancies.unwrap_or(store.settings().demo.vacancies),
                 today: today.unwrap_or_else(store::today),
+                past_cases: past_cases.unwrap_or(store.settings().demo.past_cases),
             };
             let accounts = load_demo(&store, &spec).await?;
             print_accounts(&accounts);
@@ -245,6 +251,7 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
             staff: settings.demo.staff,
             vacancies: settings.demo.vacancies,
             today: store::today(),
+            past_cases: settings.demo.past_cases,
         }),
         without_email_delivery: false,
     };
@@ -267,10 +274,11 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
     match started.demo {
         Some(DemoStart::Loaded(loaded)) => {
             println!(
-                "demo data loaded: {} at-risk staff and {} vacancies in {:.1} s (suggestions are ranked on request, not stored)",
+                "demo data loaded: {} at-risk staff and {} vacancies in {:.1} s (suggestions are ranked on request, not stored); {} past cases are being taken to their outcomes",
                 loaded.staff,
                 loaded.vacancies,
-                loaded.load_time.as_secs_f64()
+                loaded.load_time.as_secs_f64(),
+                loaded.past_cases,
             );
             print_accounts(&loaded.accounts);
         }
@@ -322,9 +330,10 @@ async fn load_demo(store: &Store, spec: &store::demo_store::DemoSpec) -> Result<
     };
     progress.0.finish_and_clear();
     println!(
-        "demo data loaded: {} at-risk staff and {} vacancies (seed {}) in {:.1} s",
+        "demo data loaded: {} at-risk staff and {} vacancies, and {} past cases taken to their outcomes (seed {}) in {:.1} s",
         loaded.staff,
         loaded.vacancies,
+        loaded.past_cases,
         spec.seed,
         loaded.load_time.as_secs_f64()
     );

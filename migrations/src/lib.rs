@@ -17,6 +17,7 @@ mod m20261130_000006_match_sync;
 mod m20261205_000007_decided_matches_only;
 mod m20261206_000008_case_workflow;
 mod m20261206_000009_decline_judgement;
+mod m20261206_000010_pension_strain;
 mod support;
 
 #[derive(Debug)]
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000007_decided_matches_only::Migration),
             Box::new(m20261206_000008_case_workflow::Migration),
             Box::new(m20261206_000009_decline_judgement::Migration),
+            Box::new(m20261206_000010_pension_strain::Migration),
         ]
     }
 }

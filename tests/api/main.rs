@@ -17,3 +17,4 @@ mod trusts;
 mod uploads;
 mod vacancies;
 mod workflow;
+mod workflow_table;

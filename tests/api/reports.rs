@@ -5,7 +5,7 @@
 use axum::http::{Method, StatusCode};
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
-use store::entities::outcome;
+use store::entities::{match_record, outcome};
 
 use crate::cli::run_redeploy;
 use crate::helpers::{TestApp, create, people};
@@ -194,5 +194,164 @@ async fn the_report_adds_up_hides_small_groups_and_names_no_one() {
         .map(|e| e["field"].as_str().unwrap())
         .collect();
     assert_eq!(fields, ["group_by", "from"], "{}", bad.body);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn the_demos_past_cases_reach_their_outcomes_through_the_workflow_and_the_report_adds_them_up()
+ {
+    let app = TestApp::new().await;
+    let p = people(&app).await;
+    let (ok, stdout, stderr) = run_redeploy(
+        &app.url,
+        "demo",
+        &["--staff", "30", "--vacancies", "90", "--past-cases", "80"],
+    );
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("and 80 past cases taken to their outcomes"),
+        "{stdout}"
+    );
+
+    let today = chrono::Utc::now().date_naive();
+    let two_years_ago = today - chrono::Days::new(731);
+    let ended = outcome::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(ended.len(), 80, "every past case reached an outcome");
+    let redeployed: Vec<&outcome::Model> =
+        ended.iter().filter(|o| o.kind == "redeployed").collect();
+    let redundant = ended.iter().filter(|o| o.kind == "redundant").count();
+    assert!(
+        redeployed.len() >= 40,
+        "most are redeployed: {}",
+        redeployed.len()
+    );
+    assert!(redundant >= 5, "some end in redundancy: {redundant}");
+    for done in &ended {
+        assert!(
+            (two_years_ago..today).contains(&done.decided_on),
+            "{} is within the 24 months before today",
+            done.decided_on
+        );
+    }
+
+    // Each redeployment is a pair moved along the workflow, its savings those recorded.
+    for done in &redeployed {
+        let pair = match_record::Entity::find_by_id(done.match_id.unwrap())
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let id = format!("{}-{}", pair.staff_id, pair.vacancy_id);
+        let reply = app
+            .call(
+                Method::GET,
+                &format!("/api/v1/matches/{id}"),
+                Some(&p.admin),
+                None,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let shown = &reply.body;
+        assert_eq!(shown["status"], "redeployed");
+        let history: Vec<&str> = shown["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["to"].as_str().unwrap())
+            .collect();
+        assert_eq!(history.first(), Some(&"interested"), "{shown}");
+        assert_eq!(history.last(), Some(&"redeployed"), "{shown}");
+        assert!(history.contains(&"trial"), "{shown}");
+        assert_eq!(
+            shown["savings"]["conservative"].as_f64(),
+            Some(done.conservative_pence as f64 / 100.0)
+        );
+    }
+
+    // The report over the two years counts them all, and its money is theirs.
+    let reply = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/reports/summary?from={two_years_ago}&to={today}&group_by=month"),
+            Some(&p.analyst),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let totals = &reply.body["totals"];
+    assert_eq!(totals["redeployments"], redeployed.len());
+    assert_eq!(totals["redundancies"], redundant);
+    let saved: i64 = redeployed.iter().map(|o| o.conservative_pence).sum();
+    assert_eq!(
+        totals["savings_conservative"].as_f64(),
+        Some(saved as f64 / 100.0)
+    );
+    let months = reply.body["groups"].as_array().unwrap().len();
+    assert!(
+        months >= 12,
+        "the history spreads over the months: {months}"
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_case_closed_as_redundant_is_counted_on_the_day_it_ended_with_the_pay_it_cost() {
+    let app = TestApp::new().await;
+    let p = people(&app).await;
+    let mut ids = Vec::new();
+    for n in 0..5 {
+        let body = nurse(&app, &format!("R{n}"), "RJZ").await;
+        ids.push(create(&app, &p.hr_kings, "/api/v1/staff", body).await);
+    }
+    for id in &ids {
+        let reply = app
+            .call(
+                Method::PATCH,
+                &format!("/api/v1/staff/{id}"),
+                Some(&p.hr_kings),
+                Some(json!({"status": "redundant"})),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    }
+    let today = chrono::Utc::now().date_naive();
+    let ended = outcome::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(ended.len(), 5);
+    for done in &ended {
+        assert_eq!(done.kind, "redundant");
+        assert_eq!(done.decided_on, today);
+        // 40,000 a year at 0.8 WTE, completed years since June 2015 (11 in December 2026):
+        // years × 32,000 / 12.
+        let years = today
+            .years_since(chrono::NaiveDate::from_ymd_opt(2015, 6, 1).unwrap())
+            .unwrap();
+        let due = f64::from(years) * 3_200_000.0 / 12.0;
+        assert!(
+            (done.redundancy_pay_pence as f64 - due).abs() < 1.0,
+            "{} for {years} years",
+            done.redundancy_pay_pence
+        );
+        assert_eq!(done.conservative_pence, 0, "a redundancy avoids nothing");
+    }
+    let month = format!("{}", today.format("%Y-%m"));
+    let reply = app
+        .call(
+            Method::GET,
+            "/api/v1/reports/summary?group_by=month",
+            Some(&p.analyst),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let this_month = reply.body["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["key"] == month)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {month} in {}", reply.body));
+    assert_eq!(this_month["redundancies"], 5);
+    assert_eq!(reply.body["totals"]["redundancies"], 5);
+    assert_eq!(reply.body["totals"]["redeployments"], 0);
     app.finish().await;
 }

@@ -50,7 +50,12 @@ pub(crate) async fn moves_through(app: &TestApp, token: &str, pair: &str, moves:
 }
 
 /// Asks for a move and returns the status and body of the answer.
-async fn move_pair(app: &TestApp, token: &str, pair: &str, body: Value) -> (StatusCode, Value) {
+pub(crate) async fn move_pair(
+    app: &TestApp,
+    token: &str,
+    pair: &str,
+    body: Value,
+) -> (StatusCode, Value) {
     let reply = app
         .call(
             Method::POST,
@@ -742,5 +747,90 @@ async fn savings_follow_section_16_through_the_api_caps_short_service_and_a_lowe
     assert_eq!(savings["redundancy_pay"], 160_000.0);
     assert_eq!(savings["protection_cost"], 0.0);
     assert_eq!(savings["full"], 160_000.0);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn pension_strain_entered_by_hr_counts_from_55_and_never_beyond_the_redundancy_pay() {
+    let app = TestApp::new().await;
+    let p = people(&app).await;
+    // Band 6 on 40,000 full time since 2012: redundancy pay of a month a year (14 in 2026).
+    let person = |number: &'static str, born: &'static str, strain: f64| {
+        let app = &app;
+        async move {
+            let mut body = nurse(app, number, "RJZ").await;
+            body["salary"] = json!(40_000);
+            body["date_of_birth"] = json!(born);
+            body["pension_strain"] = json!(strain);
+            body
+        }
+    };
+    let mut found = Vec::new();
+    for (n, (number, born, strain)) in [
+        ("P1", "1965-03-01", 100_000.0),
+        ("P2", "1965-03-01", 10_000.0),
+        ("P3", "1980-03-01", 20_000.0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let staff_id = create(
+            &app,
+            &p.hr_kings,
+            "/api/v1/staff",
+            person(number, born, strain).await,
+        )
+        .await;
+        let shown = app
+            .call(
+                Method::GET,
+                &format!("/api/v1/staff/{staff_id}"),
+                Some(&p.hr_kings),
+                None,
+            )
+            .await;
+        assert_eq!(shown.body["pension_strain"], strain, "{}", shown.body);
+        let post = create(
+            &app,
+            &p.hr_kings,
+            "/api/v1/vacancies",
+            ward_post(&app, &format!("PS{n}")).await,
+        )
+        .await;
+        let savings = redeployed_savings(&app, &p.admin, &format!("{staff_id}-{post}")).await;
+        assert_eq!(savings["inputs"]["pension_strain"], strain, "{savings}");
+        found.push(savings);
+    }
+    let pay = |s: &Value| s["redundancy_pay"].as_f64().unwrap();
+    let extra = |s: &Value| s["full"].as_f64().unwrap() - s["conservative"].as_f64().unwrap();
+    let close = |a: f64, b: f64| (a - b).abs() < 0.005;
+    // 61 years old: the strain counts, capped at the redundancy pay.
+    assert!(
+        pay(&found[0]) > 40_000.0 && pay(&found[0]) < 100_000.0,
+        "{}",
+        found[0]
+    );
+    assert!(close(extra(&found[0]), pay(&found[0])), "{}", found[0]);
+    assert!(close(extra(&found[1]), 10_000.0), "{}", found[1]);
+    // 46: too young for early retirement, so the strain is not a cost avoided.
+    assert!(close(extra(&found[2]), 0.0), "{}", found[2]);
+
+    // A figure that cannot be one is refused, naming the field, and nothing is written.
+    let mut bad = person("P4", "1965-03-01", -5.0).await;
+    bad["staff_number"] = json!("P4");
+    let reply = app
+        .call(Method::POST, "/api/v1/staff", Some(&p.hr_kings), Some(bad))
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
+    assert!(
+        reply.body.to_string().contains("pension_strain"),
+        "{}",
+        reply.body
+    );
     app.finish().await;
 }

@@ -2,7 +2,8 @@ use std::collections::BTreeMap;
 
 use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
 use store::entities::{
-    skill, staff, staff_registration, staff_skill, user, vacancy, vacancy_skill,
+    match_record, outcome, skill, staff, staff_registration, staff_skill, user, vacancy,
+    vacancy_skill,
 };
 
 use crate::helpers::{Server, TestDatabase, redeploy, run, subfolder};
@@ -101,6 +102,37 @@ async fn dump(db: &TestDatabase) -> String {
             wanted
         ));
     }
+    // The past cases' outcomes, by the staff number of the person each ended.
+    let numbers: BTreeMap<i32, String> = staff::Entity::find()
+        .all(&conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.id, s.staff_number))
+        .collect();
+    let mut ended: Vec<String> = outcome::Entity::find()
+        .all(&conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| {
+            format!(
+                "{} {} {} {} {} {} {}",
+                numbers[&o.staff_id],
+                o.kind,
+                o.decided_on,
+                o.salary_pence,
+                o.service_years,
+                o.redundancy_pay_pence,
+                o.conservative_pence
+            )
+        })
+        .collect();
+    ended.sort();
+    for line in ended {
+        out.push_str(&line);
+        out.push('\n');
+    }
     conn.close().await.ok();
     out
 }
@@ -120,6 +152,8 @@ fn load_demo(db: &TestDatabase, seed: &str) -> (bool, String, String) {
         "600",
         "--today",
         "2026-11-29",
+        "--past-cases",
+        "30",
     ]);
     run(command)
 }
@@ -133,7 +167,9 @@ async fn the_demo_command_gives_the_same_data_for_the_same_seed() {
         let (ok, stdout, stderr) = load_demo(db, seed);
         assert!(ok, "{stderr}");
         assert!(
-            stdout.contains("demo data loaded: 200 at-risk staff and 600 vacancies"),
+            stdout.contains(
+                "demo data loaded: 200 at-risk staff and 600 vacancies, and 30 past cases taken to their outcomes"
+            ),
             "{stdout}"
         );
         // Suggestions are ranked on request: the load counts them and stores none.
@@ -145,15 +181,17 @@ async fn the_demo_command_gives_the_same_data_for_the_same_seed() {
             .unwrap_or_else(|| panic!("no count of eligible pairs in {stdout}"));
         assert!(said > 0, "{stdout}");
         let conn = db.connect().await;
-        let stored = store::entities::match_record::Entity::find()
-            .count(&conn)
-            .await
-            .unwrap();
+        let stored = match_record::Entity::find().count(&conn).await.unwrap();
+        let ended = outcome::Entity::find().count(&conn).await.unwrap();
         conn.close().await.ok();
-        assert_eq!(stored, 0, "no pair has been acted on");
+        assert_eq!(
+            stored, 30,
+            "only the past cases' pairs were acted on: suggestions are not stored"
+        );
+        assert_eq!(ended, 30, "every past case reached an outcome");
     }
     let dumped = dump(&first).await;
-    assert_eq!(dumped.lines().count(), 800);
+    assert_eq!(dumped.lines().count(), 200 + 600 + 3 * 30);
     assert_eq!(dumped, dump(&second).await, "same seed, same data");
     assert_ne!(dumped, dump(&other).await, "another seed, other data");
     for db in [first, second, other] {
@@ -169,7 +207,7 @@ async fn demo_data_never_goes_into_a_database_that_already_has_cases() {
     let (ok, _, stderr) = load_demo(&db, "2");
     assert!(!ok);
     assert!(
-        stderr.contains("already holds 200 at-risk staff and 600 vacancies"),
+        stderr.contains("already holds 230 at-risk staff and 630 vacancies"),
         "{stderr}"
     );
     assert_eq!(dump(&db).await, before, "nothing was written");
@@ -191,6 +229,21 @@ async fn serve_demo_loads_the_full_data_set_once_and_prints_one_account_per_role
     ]);
     let server = Server::start_with(command);
     assert_eq!(server.get("/readyz").0, 200);
+    // Ready before the past cases are recorded; they follow, whole, in one transaction.
+    let conn = db.connect().await;
+    let mut recorded = 0;
+    for _ in 0..600 {
+        recorded = outcome::Entity::find().count(&conn).await.unwrap();
+        if recorded > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(
+        recorded, 700,
+        "every past case reached its outcome, all at once"
+    );
+    conn.close().await.ok();
     let accounts: Vec<String> = server
         .lines
         .iter()
@@ -211,8 +264,9 @@ async fn serve_demo_loads_the_full_data_set_once_and_prints_one_account_per_role
     }
 
     let conn = db.connect().await;
-    assert_eq!(staff::Entity::find().count(&conn).await.unwrap(), 2000);
-    assert_eq!(vacancy::Entity::find().count(&conn).await.unwrap(), 8000);
+    // Today's 2,000 and 8,000, and the 700 past cases' people and posts.
+    assert_eq!(staff::Entity::find().count(&conn).await.unwrap(), 2700);
+    assert_eq!(vacancy::Entity::find().count(&conn).await.unwrap(), 8700);
     let users = user::Entity::find().all(&conn).await.unwrap();
     assert_eq!(users.len(), 4);
     for u in &users {
@@ -253,7 +307,7 @@ async fn serve_demo_loads_the_full_data_set_once_and_prints_one_account_per_role
     let conn = db.connect().await;
     assert_eq!(
         staff::Entity::find().count(&conn).await.unwrap(),
-        2000,
+        2700,
         "and loads nothing twice"
     );
     assert_eq!(user::Entity::find().count(&conn).await.unwrap(), 4);

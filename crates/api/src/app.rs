@@ -82,6 +82,24 @@ impl App {
             store::outbox::start_delivery(store.clone())?;
         }
         self.state.mark_ready();
+        if let Some(store::demo_store::DemoStart::Loaded(loaded)) = &started.demo
+            && let Some(past) = loaded.past_to_record.clone()
+        {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let recording = std::time::Instant::now();
+                match store.record_past_cases(&past).await {
+                    Ok(()) => tracing::info!(
+                        cases = past.len(),
+                        seconds = recording.elapsed().as_secs_f64(),
+                        "the demo's past cases are recorded"
+                    ),
+                    Err(error) => {
+                        tracing::error!(%error, "the demo's past cases could not be recorded")
+                    }
+                }
+            });
+        }
         Ok(started)
     }
 

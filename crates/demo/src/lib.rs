@@ -9,6 +9,7 @@
 //!
 //! Pure computation: no I/O and no clock (the caller passes in today's date).
 
+mod history;
 mod profiles;
 
 use chrono::{Days, NaiveDate};
@@ -22,6 +23,7 @@ use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+pub use history::{PastCase, PastStep};
 pub use profiles::{GROUPS, GroupProfile};
 
 /// What to generate.
@@ -32,6 +34,8 @@ pub struct DemoSpec {
     pub vacancies: usize,
     /// Dates (closing dates, redeployment periods, service) are laid out around this day.
     pub today: NaiveDate,
+    /// Cases from the 24 months before `today`, each taken to its outcome.
+    pub past_cases: usize,
 }
 
 /// The generated data set.
@@ -39,6 +43,8 @@ pub struct DemoSpec {
 pub struct DemoDataSet {
     pub staff: Vec<AtRiskStaff>,
     pub vacancies: Vec<Vacancy>,
+    /// Cases from before `today`, with the pairs and moves that decided them.
+    pub past: Vec<PastCase>,
 }
 
 /// Generates the data set `spec` describes over the shipped reference data.
@@ -46,7 +52,12 @@ pub fn generate(spec: &DemoSpec, reference: &ReferenceData, pay: &PayScale) -> D
     let mut generator = Generator::new(spec, reference, pay);
     let staff = (0..spec.staff).map(|i| generator.staff_member(i)).collect();
     let vacancies = (0..spec.vacancies).map(|i| generator.vacancy(i)).collect();
-    DemoDataSet { staff, vacancies }
+    let past = history::past_cases(&mut generator, spec.past_cases);
+    DemoDataSet {
+        staff,
+        vacancies,
+        past,
+    }
 }
 
 /// Picks one item by relative weight.
@@ -343,6 +354,7 @@ impl<'a> Generator<'a> {
             continuous_service_start,
             date_of_birth,
             status: CaseStatus::Active,
+            pension_strain: None,
         }
     }
 

@@ -21,6 +21,7 @@ fn spec(seed: u64, staff: usize, vacancies: usize) -> DemoSpec {
         staff,
         vacancies,
         today: NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
+        past_cases: 40,
     }
 }
 
@@ -140,4 +141,49 @@ fn homes_are_near_work_and_dates_are_around_today() {
         assert!(vacancy.closing_date > s.today);
         assert!(vacancy.posted_on <= s.today);
     }
+}
+
+#[test]
+fn past_cases_are_reproducible_lie_in_the_two_years_before_today_and_leave_todays_data_alone() {
+    let reference = ReferenceData::london().unwrap();
+    let pay = configured_pay();
+    let with = generate(&spec(7, 50, 150), &reference, &pay);
+    let without = generate(
+        &DemoSpec {
+            past_cases: 0,
+            ..spec(7, 50, 150)
+        },
+        &reference,
+        &pay,
+    );
+    assert_eq!(with.staff, without.staff, "today's staff are unchanged");
+    assert_eq!(with.vacancies, without.vacancies, "today's vacancies too");
+    assert_eq!(with.past.len(), 40);
+    assert_eq!(with, generate(&spec(7, 50, 150), &reference, &pay));
+
+    let today = spec(7, 50, 150).today;
+    let two_years_ago = today - chrono::Days::new(731);
+    for case in &with.past {
+        assert!((two_years_ago..today).contains(&case.registered));
+        assert!(case.vacancy.posted_on >= case.registered);
+        assert_eq!(case.vacancy.staff_group, case.staff.staff_group);
+        assert!(case.vacancy.band <= case.staff.band);
+        let days: Vec<_> = case.moves.iter().map(|m| m.on).collect();
+        assert!(days.windows(2).all(|w| w[0] <= w[1]), "{days:?}");
+        assert!(days[0] > case.registered);
+        let ended_on = case.redundant_on.unwrap_or(*days.last().unwrap());
+        assert!(ended_on < today, "{case:?}");
+        let redeployed = case.moves.last().unwrap().to == domain::MatchStatus::Redeployed;
+        assert_eq!(redeployed, case.redundant_on.is_none());
+        assert!(case.staff.continuous_service_start < case.registered);
+    }
+    let redeployed = with
+        .past
+        .iter()
+        .filter(|c| c.redundant_on.is_none())
+        .count();
+    assert!(
+        redeployed > 20,
+        "most past cases end in redeployment: {redeployed}"
+    );
 }

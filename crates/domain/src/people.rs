@@ -326,6 +326,9 @@ pub struct AtRiskStaff {
     pub continuous_service_start: NaiveDate,
     pub date_of_birth: Option<NaiveDate>,
     pub status: CaseStatus,
+    /// The early-retirement pension strain cost, when HR has entered it: counted in the
+    /// redundancy cost a redeployment avoids (DESIGN §2) if the person is eligible.
+    pub pension_strain: Option<Money>,
 }
 
 /// A post a trust wants to fill.

@@ -76,6 +76,7 @@ pub struct DemoSettings {
     pub seed: u64,
     pub staff: usize,
     pub vacancies: usize,
+    pub past_cases: usize,
 }
 
 /// Values given on the command line, which win over everything else.

@@ -36,6 +36,8 @@ pub enum DemoLoadError {
     Password(#[from] crate::passwords::HashError),
     #[error("ranking the demo data: {0}")]
     Ranking(crate::Error),
+    #[error("taking the demo's past cases to their outcomes: {0}")]
+    History(crate::Error),
 }
 
 /// A demo account and its password, printed so that people can sign in and look around.
@@ -61,7 +63,7 @@ impl<F: Fn(u64)> LoadProgress for F {
 
 /// The number of progress units a load reports in all: one per staff member and vacancy.
 pub fn progress_total(data: &DemoDataSet) -> u64 {
-    (data.staff.len() + data.vacancies.len()) as u64
+    (data.staff.len() + data.vacancies.len() + 2 * data.past.len()) as u64
 }
 
 /// Rows per batch of staff or vacancies, so that progress moves steadily.
@@ -75,12 +77,13 @@ pub async fn case_counts<C: ConnectionTrait>(db: &C) -> Result<(u64, u64), DbErr
     ))
 }
 
-/// Loads `data` and creates the demo accounts, all in one transaction.
+/// Loads `data` (today's records and the past cases' records, before any move) and creates
+/// the demo accounts, all in one transaction.
 pub async fn load_demo(
     db: &DatabaseConnection,
     data: &DemoDataSet,
     progress: &dyn LoadProgress,
-) -> Result<Vec<DemoAccount>, DemoLoadError> {
+) -> Result<DemoRows, DemoLoadError> {
     let txn = crate::db::begin_write(db).await?;
     let (staff_count, vacancy_count) = case_counts(&txn).await?;
     if staff_count > 0 || vacancy_count > 0 {
@@ -115,21 +118,20 @@ pub async fn load_demo(
             .ok_or_else(|| DemoLoadError::UnknownReference(format!("site {code}")))
     };
 
-    let every_skill: Vec<&NormalisedSkill> = data
-        .staff
-        .iter()
-        .flat_map(|s| s.skills.iter())
+    let every_skill: Vec<&NormalisedSkill> = every_person(data)
+        .flat_map(|(s, _)| s.skills.iter())
         .chain(
-            data.vacancies
-                .iter()
-                .flat_map(|v| v.essential_skills.iter().chain(&v.desirable_skills)),
+            every_post(data)
+                .flat_map(|(v, _)| v.essential_skills.iter().chain(&v.desirable_skills)),
         )
         .collect();
     let mut skills = ensure_skill_ids(&txn, &every_skill).await?;
 
-    for batch in data.staff.chunks(BATCH) {
+    let people: Vec<_> = every_person(data).collect();
+    for batch in people.chunks(BATCH) {
         let mut rows = Vec::with_capacity(batch.len());
-        for s in batch {
+        for &(s, registered) in batch {
+            let created_at = registered.unwrap_or(now);
             rows.push(staff::ActiveModel {
                 trust_id: Set(trust_id(s.trust.as_str())?),
                 staff_number: Set(s.staff_number.clone()),
@@ -152,8 +154,8 @@ pub async fn load_demo(
                 continuous_service_start: Set(s.continuous_service_start),
                 date_of_birth: Set(s.date_of_birth),
                 status: Set(s.status.code().to_owned()),
-                created_at: Set(now),
-                updated_at: Set(now),
+                created_at: Set(created_at),
+                updated_at: Set(created_at),
                 ..Default::default()
             });
         }
@@ -168,7 +170,7 @@ pub async fn load_demo(
         .collect();
     let mut staff_skills = Vec::new();
     let mut registrations = Vec::new();
-    for s in &data.staff {
+    for (s, _) in every_person(data) {
         let id = staff_ids[&(trust_id(s.trust.as_str())?, s.staff_number.clone())];
         for held in &s.skills {
             staff_skills.push(staff_skill::ActiveModel {
@@ -189,9 +191,11 @@ pub async fn load_demo(
     insert_chunked(&txn, staff_skills, None).await?;
     insert_chunked(&txn, registrations, None).await?;
 
-    for batch in data.vacancies.chunks(BATCH) {
+    let posts: Vec<_> = every_post(data).collect();
+    for batch in posts.chunks(BATCH) {
         let mut rows = Vec::with_capacity(batch.len());
-        for v in batch {
+        for &(v, posted) in batch {
+            let created_at = posted.unwrap_or(now);
             rows.push(vacancy::ActiveModel {
                 trust_id: Set(trust_id(v.trust.as_str())?),
                 reference: Set(v.reference.clone()),
@@ -206,8 +210,8 @@ pub async fn load_demo(
                 contact_email: Set(v.contact_email.as_str().to_owned()),
                 status: Set(v.status.code().to_owned()),
                 posted_on: Set(v.posted_on),
-                created_at: Set(now),
-                updated_at: Set(now),
+                created_at: Set(created_at),
+                updated_at: Set(created_at),
                 ..Default::default()
             });
         }
@@ -221,7 +225,7 @@ pub async fn load_demo(
         .map(|v| ((v.trust_id, v.reference), v.id))
         .collect();
     let mut vacancy_skills = Vec::new();
-    for v in &data.vacancies {
+    for (v, _) in every_post(data) {
         let id = vacancy_ids[&(trust_id(v.trust.as_str())?, v.reference.clone())];
         let tagged = v
             .essential_skills
@@ -242,8 +246,60 @@ pub async fn load_demo(
     insert_chunked(&txn, vacancy_skills, None).await?;
 
     let accounts = create_demo_accounts(&txn, data, &trust_ids, &staff_ids).await?;
+    let mut past_pairs = Vec::with_capacity(data.past.len());
+    for case in &data.past {
+        let person = &case.staff;
+        let post = &case.vacancy;
+        past_pairs.push((
+            staff_ids[&(
+                trust_id(person.trust.as_str())?,
+                person.staff_number.clone(),
+            )],
+            vacancy_ids[&(trust_id(post.trust.as_str())?, post.reference.clone())],
+        ));
+    }
     txn.commit().await?;
-    Ok(accounts)
+    Ok(DemoRows {
+        accounts,
+        past_pairs,
+    })
+}
+
+/// What [`load_demo`] stored besides rows it was given ids for.
+#[derive(Debug, Clone)]
+pub struct DemoRows {
+    pub accounts: Vec<DemoAccount>,
+    /// The (staff id, vacancy id) of each past case, in the data set's order.
+    pub past_pairs: Vec<(i32, i32)>,
+}
+
+/// At this time of day a past case's record was registered and its moves begin.
+fn on_the_day(day: chrono::NaiveDate, hour: u32) -> chrono::DateTime<Utc> {
+    day.and_hms_opt(hour.min(23), 0, 0)
+        .expect("hours of a day are valid")
+        .and_utc()
+}
+
+/// Every person of the data set, today's first, with the day a past case was registered.
+fn every_person(
+    data: &DemoDataSet,
+) -> impl Iterator<Item = (&domain::AtRiskStaff, Option<chrono::DateTime<Utc>>)> {
+    data.staff.iter().map(|s| (s, None)).chain(
+        data.past
+            .iter()
+            .map(|case| (&case.staff, Some(on_the_day(case.registered, 9)))),
+    )
+}
+
+/// Every vacancy of the data set, today's first, with the day a past one was posted.
+fn every_post(
+    data: &DemoDataSet,
+) -> impl Iterator<Item = (&domain::Vacancy, Option<chrono::DateTime<Utc>>)> {
+    data.vacancies.iter().map(|v| (v, None)).chain(
+        data.past
+            .iter()
+            .map(|case| (&case.vacancy, Some(on_the_day(case.vacancy.posted_on, 9)))),
+    )
 }
 
 fn kind_code(skill: &NormalisedSkill) -> String {
@@ -368,7 +424,29 @@ pub struct DemoLoaded {
     pub accounts: Vec<DemoAccount>,
     pub staff: usize,
     pub vacancies: usize,
+    /// Past cases in the data set.
+    pub past_cases: usize,
     pub load_time: std::time::Duration,
+    /// For `serve --demo`: the past cases, loaded but still to be taken to their outcomes,
+    /// which the service does once it is ready.
+    pub past_to_record: Option<PastCasesToRecord>,
+}
+
+/// A loaded demo data set's past cases, still to be taken to their outcomes.
+#[derive(Debug, Clone)]
+pub struct PastCasesToRecord {
+    cases: Vec<demo::PastCase>,
+    pairs: Vec<(i32, i32)>,
+}
+
+impl PastCasesToRecord {
+    pub fn len(&self) -> usize {
+        self.cases.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cases.is_empty()
+    }
 }
 
 /// What `serve --demo` found or did.
@@ -384,26 +462,107 @@ pub enum DemoStart {
 
 impl crate::Store {
     /// Generates the demo data set `spec` describes, loads it into an empty database in one
-    /// transaction, and loads the match index.
+    /// transaction, takes its past cases to their outcomes, and loads the match index.
     pub async fn load_demo(
         &self,
         spec: &demo::DemoSpec,
         progress: &dyn LoadProgress,
     ) -> Result<DemoLoaded, DemoLoadError> {
         let started = std::time::Instant::now();
+        let (mut loaded, past) = self.load_demo_records(spec, progress).await?;
+        self.record_past_cases(&past)
+            .await
+            .map_err(DemoLoadError::History)?;
+        self.warm_matches().await.map_err(DemoLoadError::Ranking)?;
+        loaded.load_time = started.elapsed();
+        Ok(loaded)
+    }
+
+    /// Generates the data set and loads its records (today's, and the past cases' people and
+    /// posts before any move), leaving the past cases' moves to [`Store::record_past_cases`].
+    async fn load_demo_records(
+        &self,
+        spec: &demo::DemoSpec,
+        progress: &dyn LoadProgress,
+    ) -> Result<(DemoLoaded, PastCasesToRecord), DemoLoadError> {
+        let started = std::time::Instant::now();
         let data = demo::generate(spec, self.reference(), &self.settings().pay);
         progress.start(progress_total(&data));
-        let accounts = load_demo(self.db(), &data, progress).await?;
+        let rows = load_demo(self.db(), &data, progress).await?;
         crate::match_index::log_everything(self.db())
             .await
             .map_err(DemoLoadError::Ranking)?;
-        self.warm_matches().await.map_err(DemoLoadError::Ranking)?;
-        Ok(DemoLoaded {
-            accounts,
+        let loaded = DemoLoaded {
+            accounts: rows.accounts,
+            past_cases: data.past.len(),
             staff: data.staff.len(),
             vacancies: data.vacancies.len(),
             load_time: started.elapsed(),
-        })
+            past_to_record: None,
+        };
+        let past = PastCasesToRecord {
+            cases: data.past,
+            pairs: rows.past_pairs,
+        };
+        Ok((loaded, past))
+    }
+
+    /// Takes a freshly loaded demo data set's past cases to their outcomes.
+    pub async fn record_past_cases(&self, past: &PastCasesToRecord) -> crate::Result<()> {
+        self.replay_past_cases(&past.cases, &past.pairs).await
+    }
+
+    /// Takes the demo's past cases to their outcomes through the case workflow
+    /// ([`Store::replay_moves`]), each move on its day, made by the demo admin account on the
+    /// trusts' behalf.
+    async fn replay_past_cases(
+        &self,
+        cases: &[demo::PastCase],
+        pairs: &[(i32, i32)],
+    ) -> crate::Result<()> {
+        if cases.is_empty() {
+            return Ok(());
+        }
+        let admin = user::Entity::find()
+            .filter(user::Column::Role.eq(domain::Role::Admin.code()))
+            .filter(user::Column::Email.ends_with("@demo.redeploy.example"))
+            .one(self.db())
+            .await?
+            .ok_or(crate::Error::NotFound("demo admin account"))?;
+        let actor = crate::Actor {
+            user_id: admin.id,
+            email: admin.email,
+            role: domain::Role::Admin,
+            trust_id: None,
+            trust: None,
+            staff_id: None,
+            ip: None,
+        };
+        let mut moves = Vec::new();
+        let mut redundancies = Vec::new();
+        for (case, &(staff_id, vacancy_id)) in cases.iter().zip(pairs) {
+            let pair = format!("{staff_id}-{vacancy_id}");
+            for (n, step) in case.moves.iter().enumerate() {
+                moves.push(crate::workflow::PastMove {
+                    pair: pair.clone(),
+                    // Moves of one day keep their order.
+                    at: on_the_day(step.on, 10 + n as u32),
+                    request: crate::workflow::MoveRequest {
+                        to: step.to.code().to_owned(),
+                        reason: step.reason.clone(),
+                        date: step.date.map(|d| d.to_string()),
+                        judgement: step.judgement.map(|j| j.code().to_owned()),
+                    },
+                });
+            }
+            if let Some(day) = case.redundant_on {
+                redundancies.push((staff_id, on_the_day(day, 17)));
+            }
+        }
+        // In the order they happened, across cases, as they would have been recorded.
+        moves.sort_by_key(|past| past.at);
+        redundancies.sort_by_key(|&(_, at)| at);
+        self.replay_moves(&actor, &moves, &redundancies).await
     }
 
     /// How many pairs pass every hard rule on `today`, leaving decisions aside: every
@@ -425,7 +584,12 @@ impl crate::Store {
     pub async fn start_demo(&self, spec: &demo::DemoSpec) -> Result<DemoStart, DemoLoadError> {
         let (staff, vacancies) = case_counts(self.db()).await?;
         if staff == 0 && vacancies == 0 {
-            return Ok(DemoStart::Loaded(self.load_demo(spec, &|_| {}).await?));
+            // The past cases' moves take seconds: the service records them once it is ready,
+            // in one transaction, so the history appears whole or not at all.
+            let (mut loaded, past) = self.load_demo_records(spec, &|_| {}).await?;
+            self.warm_matches().await.map_err(DemoLoadError::Ranking)?;
+            loaded.past_to_record = Some(past);
+            return Ok(DemoStart::Loaded(loaded));
         }
         let accounts = existing_demo_accounts(self.db()).await?;
         Ok(if accounts.is_empty() {

@@ -95,7 +95,7 @@ pub struct Figures {
     pub trials_in_progress: Shown,
     /// Cases still looking for a post now.
     pub active_cases: Shown,
-    /// Cases that ended in redundancy.
+    /// Cases that ended in redundancy in the period.
     pub redundancies: Shown,
     /// The share of those redeployments that were exact matches, 0–1; none when hidden or
     /// when there were none.
@@ -186,11 +186,23 @@ impl Store {
         };
         let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
 
-        let outcomes = outcome::Entity::find()
-            .filter(outcome::Column::Kind.eq(CaseStatus::Redeployed.code()))
-            .filter(outcome::Column::DecidedOn.between(from, to))
-            .all(self.db())
-            .await?;
+        let (outcomes, redundancies): (Vec<outcome::Model>, Vec<outcome::Model>) =
+            outcome::Entity::find()
+                .filter(outcome::Column::DecidedOn.between(from, to))
+                .all(self.db())
+                .await?
+                .into_iter()
+                .partition(|done| done.kind == CaseStatus::Redeployed.code());
+        for ended in &redundancies {
+            if let Some(person) = by_id.get(&ended.staff_id)
+                && ended.kind == CaseStatus::Redundant.code()
+            {
+                tallies
+                    .entry(key_of(person, ended.decided_on))
+                    .or_default()
+                    .redundancies += 1;
+            }
+        }
         let pair_ids: Vec<i32> = outcomes.iter().filter_map(|o| o.match_id).collect();
         let exact: std::collections::HashSet<i32> = match_record::Entity::find()
             .filter(match_record::Column::Id.is_in(pair_ids))
@@ -223,7 +235,6 @@ impl Store {
             match status {
                 Some(CaseStatus::InTrial) => tally.trials_in_progress += 1,
                 Some(CaseStatus::Active) => tally.active_cases += 1,
-                Some(CaseStatus::Redundant) => tally.redundancies += 1,
                 _ => {}
             }
         }
@@ -345,7 +356,9 @@ fn figures(tally: &Tally, counts: [Shown; 4]) -> Figures {
     let open = !redeployments.is_hidden() && tally.redeployments > 0;
     let pounds = |pence: i64| Money::from_pence(pence).pounds();
     Figures {
-        exact_match_rate: open.then(|| tally.exact as f64 / tally.redeployments as f64),
+        // A share, to three decimals: finer would suggest a precision small counts lack.
+        exact_match_rate: open
+            .then(|| (1000.0 * tally.exact as f64 / tally.redeployments as f64).round() / 1000.0),
         median_days_to_redeployment: open.then(|| median(&tally.days)),
         savings_conservative: (!redeployments.is_hidden()).then(|| pounds(tally.conservative)),
         savings_full: (!redeployments.is_hidden()).then(|| pounds(tally.full)),

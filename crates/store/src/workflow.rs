@@ -138,6 +138,8 @@ impl Store {
                 .await?
                 .ok_or(Error::NotFound("staff record"))?;
             set_case(&txn, &person, CaseStatus::Redundant, at).await?;
+            self.record_redundancy(&txn, &person, actor.user_id, at)
+                .await?;
             audit::record(
                 &txn,
                 &actor.audit(),
@@ -478,34 +480,38 @@ impl Store {
         by: i32,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        let on = at.date_naive();
-        let inputs = self.savings_inputs(&pair.staff, &pair.vacancy, on)?;
+        let inputs = self.savings_inputs(&pair.staff, Some(&pair.vacancy), at.date_naive())?;
         let savings = inputs.savings(&self.settings().savings);
-        outcome::ActiveModel {
-            staff_id: Set(pair.staff.id),
-            match_id: Set(Some(row.id)),
-            kind: Set(CaseStatus::Redeployed.code().to_owned()),
-            decided_on: Set(on),
-            salary_pence: Set(inputs.salary.pence()),
-            salary_assumed: Set(inputs.salary_assumed),
-            wte: Set(inputs.wte.get()),
-            service_years: Set(i32::try_from(inputs.service_years).unwrap_or(i32::MAX)),
-            pension_strain_pence: Set(inputs.pension_strain.map(Money::pence)),
-            old_pay_pence: Set(inputs.old_pay.pence()),
-            new_pay_pence: Set(inputs.new_pay.pence()),
-            protection_months: Set(i32::try_from(inputs.protection_months).unwrap_or(i32::MAX)),
-            recruitment_cost_pence: Set(inputs.recruitment_cost.pence()),
-            redundancy_pay_pence: Set(savings.redundancy_pay.pence()),
-            protection_cost_pence: Set(savings.protection_cost.pence()),
-            conservative_pence: Set(savings.conservative.pence()),
-            full_pence: Set(savings.full.pence()),
-            recorded_by: Set(Some(by)),
-            created_at: Set(at),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
-        Ok(())
+        let ended = (pair.staff.id, Some(row.id), CaseStatus::Redeployed);
+        record_outcome(txn, ended, &savings, by, at).await
+    }
+
+    /// Records that `person`'s case ended in redundancy at `at`, with the redundancy pay it cost
+    /// worked out from the same inputs a redeployment's savings are (nothing was avoided), so
+    /// that reports count redundancies by the day they happened.
+    pub(crate) async fn record_redundancy(
+        &self,
+        txn: &DatabaseTransaction,
+        person: &staff::Model,
+        by: i32,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let inputs = SavingsInputs {
+            protection_months: 0,
+            recruitment_cost: Money::ZERO,
+            ..self.savings_inputs(person, None, at.date_naive())?
+        };
+        let cost = inputs.savings(&self.settings().savings);
+        let nothing_avoided = domain::Savings {
+            inputs,
+            redundancy_pay: cost.redundancy_pay,
+            pension_strain: Money::ZERO,
+            protection_cost: Money::ZERO,
+            conservative: Money::ZERO,
+            full: Money::ZERO,
+        };
+        let ended = (person.id, None, CaseStatus::Redundant);
+        record_outcome(txn, ended, &nothing_avoided, by, at).await
     }
 
     /// The savings inputs of a move from `staff`'s post to `vacancy` on `on`: the recorded
@@ -514,14 +520,17 @@ impl Store {
     fn savings_inputs(
         &self,
         staff: &staff::Model,
-        vacancy: &vacancy::Model,
+        vacancy: Option<&vacancy::Model>,
         on: NaiveDate,
     ) -> Result<SavingsInputs> {
         let unreadable = |what| Error::unreadable_row("at_risk_staff", staff.id, what);
         let pay = &self.settings().pay;
         let old_band = Band::parse(&staff.band).map_err(|_| unreadable("the band is not one"))?;
-        let new_band = Band::parse(&vacancy.band)
-            .map_err(|_| Error::unreadable_row("vacancies", vacancy.id, "the band is not one"))?;
+        let new_band = match vacancy {
+            Some(post) => Band::parse(&post.band)
+                .map_err(|_| Error::unreadable_row("vacancies", post.id, "the band is not one"))?,
+            None => old_band,
+        };
         let (salary, salary_assumed) = match staff.salary_pence {
             Some(pence) => (Money::from_pence(pence), false),
             None => (
@@ -543,7 +552,7 @@ impl Store {
             salary_assumed,
             wte,
             service_years,
-            None,
+            staff.pension_strain_pence.map(Money::from_pence),
             age,
             service_years,
             at_hours(salary),
@@ -806,6 +815,44 @@ fn refusal(parties: PairParties, from: MatchStatus, to: MatchStatus) -> String {
         from.code(),
         to.code()
     )
+}
+
+/// Records how a case ended (staff id, the pair that ended it, how) with its inputs and
+/// figures, by `by` at `at`.
+async fn record_outcome(
+    txn: &DatabaseTransaction,
+    (staff_id, match_id, kind): (i32, Option<i32>, CaseStatus),
+    figures: &domain::Savings,
+    by: i32,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let inputs = &figures.inputs;
+    let count = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+    outcome::ActiveModel {
+        staff_id: Set(staff_id),
+        match_id: Set(match_id),
+        kind: Set(kind.code().to_owned()),
+        decided_on: Set(at.date_naive()),
+        salary_pence: Set(inputs.salary.pence()),
+        salary_assumed: Set(inputs.salary_assumed),
+        wte: Set(inputs.wte.get()),
+        service_years: Set(count(inputs.service_years)),
+        pension_strain_pence: Set(inputs.pension_strain.map(Money::pence)),
+        old_pay_pence: Set(inputs.old_pay.pence()),
+        new_pay_pence: Set(inputs.new_pay.pence()),
+        protection_months: Set(count(inputs.protection_months)),
+        recruitment_cost_pence: Set(inputs.recruitment_cost.pence()),
+        redundancy_pay_pence: Set(figures.redundancy_pay.pence()),
+        protection_cost_pence: Set(figures.protection_cost.pence()),
+        conservative_pence: Set(figures.conservative.pence()),
+        full_pence: Set(figures.full.pence()),
+        recorded_by: Set(Some(by)),
+        created_at: Set(at),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
 }
 
 /// Records a move of `row` (from, to) with who made it, why, its date and the pair's score and

@@ -43,6 +43,8 @@ pub struct StaffResponse {
     pub continuous_service_start: NaiveDate,
     pub date_of_birth: Option<NaiveDate>,
     pub status: String,
+    /// The early-retirement pension strain cost in pounds, when HR has entered it.
+    pub pension_strain: Option<f64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -90,6 +92,7 @@ fn respond(record: StaffRecord, catalogue: &Catalogue) -> StaffResponse {
         continuous_service_start: s.continuous_service_start,
         date_of_birth: s.date_of_birth,
         status: s.status.code().to_owned(),
+        pension_strain: s.pension_strain.map(|m| m.pence() as f64 / 100.0),
         created_at: record.created_at,
         updated_at: record.updated_at,
     }

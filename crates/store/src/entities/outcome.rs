@@ -1,6 +1,7 @@
-//! The `outcomes` table: how a case ended (a redeployment, for now), with the savings inputs
-//! as they were when it was confirmed and the figures worked out from them, so that a later
-//! change of configuration never rewrites what was recorded. Money is in pence.
+//! The `outcomes` table: how a case ended, on which day, with the savings inputs as they were
+//! then and the figures worked out from them, so that a later change of configuration never
+//! rewrites what was recorded. A redeployment records what it avoided; a redundancy the
+//! redundancy pay it cost, and nothing avoided. Money is in pence.
 
 use sea_orm::entity::prelude::*;
 
@@ -12,7 +13,7 @@ pub struct Model {
     pub staff_id: i32,
     /// The `matches` row of the pair that ended the case, if a pair did.
     pub match_id: Option<i32>,
-    /// `redeployed`.
+    /// `redeployed` or `redundant`.
     pub kind: String,
     pub decided_on: Date,
     pub salary_pence: i64,

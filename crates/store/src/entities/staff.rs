@@ -28,6 +28,8 @@ pub struct Model {
     pub continuous_service_start: Date,
     pub date_of_birth: Option<Date>,
     pub status: String,
+    /// The early-retirement pension strain cost HR entered, if any.
+    pub pension_strain_pence: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

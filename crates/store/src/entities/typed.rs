@@ -301,6 +301,7 @@ impl crate::staff::records::StoredStaff {
             continuous_service_start: r.continuous_service_start,
             date_of_birth: r.date_of_birth,
             status: r.case_status()?,
+            pension_strain: r.pension_strain_pence.map(domain::Money::from_pence),
         };
         Ok(StaffRecord {
             id: r.id,

@@ -128,6 +128,11 @@ const COLUMNS: &[ColumnSpec] = &[
         required: false,
     },
     ColumnSpec {
+        field: "pension_strain",
+        aliases: &["Pension strain", "Pension strain cost"],
+        required: false,
+    },
+    ColumnSpec {
         field: "continuous_service_start",
         aliases: &[
             "Continuous service start",
@@ -251,9 +256,11 @@ impl Upload for Staff {
             continuous_service_start: text("continuous_service_start"),
             date_of_birth: text("date_of_birth"),
             status: None,
+            pension_strain: number(row, cells, columns, "pension_strain", &mut errors),
             trust,
         };
-        // A re-uploaded record keeps its case status; the upload changes only what it carries.
+        // A re-uploaded record keeps its case status, and the pension strain HR entered unless
+        // the file gives one; the upload changes only what it carries.
         let trust_id = entered
             .trust
             .as_deref()
@@ -269,6 +276,10 @@ impl Upload for Staff {
             Some(record) => {
                 let mut merged = entered;
                 merged.status = Some(record.row.status.clone());
+                if merged.pension_strain.is_none() {
+                    merged.pension_strain =
+                        record.row.pension_strain_pence.map(|p| p as f64 / 100.0);
+                }
                 merged
             }
             None => entered,
@@ -313,6 +324,8 @@ impl Upload for Staff {
         valid: &ValidStaff,
         now: DateTime<Utc>,
     ) -> Result<(), DbErr> {
-        records::update(db, stored.row.clone(), valid, now).await
+        records::update(db, stored.row.clone(), valid, now)
+            .await
+            .map(|_| ())
     }
 }

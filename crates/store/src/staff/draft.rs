@@ -41,7 +41,8 @@ macro_rules! with_staff_fields {
             wte,
             continuous_service_start,
             date_of_birth,
-            status
+            status,
+            pension_strain
         )
     };
 }
@@ -86,6 +87,11 @@ pub struct StaffDraft {
     pub continuous_service_start: Option<String>,
     pub date_of_birth: Option<String>,
     pub status: Option<String>,
+    /// The early-retirement pension strain cost in pounds, when the trust's HR team has it
+    /// (counted in the savings of a redeployment if the person is 55 or over with 2 or more
+    /// years' service, and at most the redundancy pay).
+    #[schema(minimum = 0, maximum = 1000000)]
+    pub pension_strain: Option<f64>,
 }
 
 /// What the checks need to know beyond the draft.
@@ -110,6 +116,9 @@ pub struct ValidStaff {
 
 /// The largest salary the service accepts, in pounds (well above the top of band 9).
 const MAX_SALARY: f64 = 300_000.0;
+
+/// The largest pension strain cost the service accepts, in pounds.
+const MAX_PENSION_STRAIN: f64 = 1_000_000.0;
 
 impl StaffDraft {
     /// Puts `patch`'s given fields over this draft's.
@@ -297,6 +306,16 @@ impl StaffDraft {
                 None
             }
         };
+        let pension_strain = match self.pension_strain {
+            None => None,
+            Some(pounds) if pounds.is_finite() && (0.0..=MAX_PENSION_STRAIN).contains(&pounds) => {
+                Some(Money::from_pounds_f64(pounds))
+            }
+            Some(pounds) => {
+                c.fail("pension_strain", format!("{pounds} is not a pension strain cost: give the pounds the pension scheme quoted, from 0 to {MAX_PENSION_STRAIN}"));
+                None
+            }
+        };
         let wte = Wte::new(self.wte.unwrap_or(1.0))
             .map_err(|e| c.fail("wte", e.to_string()))
             .ok();
@@ -373,6 +392,7 @@ impl StaffDraft {
                     continuous_service_start: service_start,
                     date_of_birth,
                     status,
+                    pension_strain,
                 },
             }),
             _ => Err(c.errors),

@@ -120,7 +120,14 @@ impl Store {
             )]));
         }
         let txn = crate::db::begin_write(self.db()).await?;
-        records::update(&txn, record.row, &valid, chrono::Utc::now()).await?;
+        let now = chrono::Utc::now();
+        let ends_in_redundancy =
+            valid.staff.status == CaseStatus::Redundant && before != CaseStatus::Redundant;
+        let updated = records::update(&txn, record.row, &valid, now).await?;
+        if ends_in_redundancy {
+            self.record_redundancy(&txn, &updated, actor.user_id, now)
+                .await?;
+        }
         let detail = (valid.staff.status != before)
             .then(|| format!("status {} → {}", before.code(), valid.staff.status.code()));
         commit_one(txn, actor, Kind::Staff, (id, "update"), detail).await?;

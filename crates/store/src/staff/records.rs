@@ -43,6 +43,7 @@ fn columns(valid: &ValidStaff, row: &mut staff::ActiveModel) {
     row.priority_tier = Set(i16::from(s.priority_tier.number()));
     row.redeployment_period_ends = Set(s.redeployment_period_ends);
     row.salary_pence = Set(s.salary.map(|m| m.pence()));
+    row.pension_strain_pence = Set(s.pension_strain.map(|m| m.pence()));
     row.wte = Set(s.wte.get());
     row.continuous_service_start = Set(s.continuous_service_start);
     row.date_of_birth = Set(s.date_of_birth);
@@ -150,13 +151,14 @@ pub async fn update<C: ConnectionTrait>(
     existing: staff::Model,
     valid: &ValidStaff,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+) -> Result<staff::Model, DbErr> {
     let id = existing.id;
     let mut row = existing.into_active_model();
     columns(valid, &mut row);
     row.updated_at = Set(now);
-    row.update(db).await?;
-    write_children(db, &[(id, valid)]).await
+    let updated = row.update(db).await?;
+    write_children(db, &[(id, valid)]).await?;
+    Ok(updated)
 }
 
 /// Reads many records with their skills and registrations in a few queries.
@@ -255,6 +257,7 @@ impl StoredStaff {
             continuous_service_start: Some(r.continuous_service_start.to_string()),
             date_of_birth: r.date_of_birth.map(|d| d.to_string()),
             status: Some(r.status.clone()),
+            pension_strain: r.pension_strain_pence.map(|p| p as f64 / 100.0),
         }
     }
 }
