@@ -799,6 +799,9 @@ async fn pension_strain_entered_by_hr_counts_from_55_and_never_beyond_the_redund
         .await;
         let savings = redeployed_savings(&app, &p.admin, &format!("{staff_id}-{post}")).await;
         assert_eq!(savings["inputs"]["pension_strain"], strain, "{savings}");
+        // Nothing in the configuration has changed, so what_if is what was recorded.
+        assert_eq!(savings["what_if"]["full"], savings["full"], "{savings}");
+        assert_eq!(savings["what_if"]["conservative"], savings["conservative"]);
         found.push(savings);
     }
     let pay = |s: &Value| s["redundancy_pay"].as_f64().unwrap();

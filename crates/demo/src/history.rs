@@ -112,6 +112,14 @@ impl Generator<'_> {
         staff.continuous_service_start = back(staff.continuous_service_start);
         staff.date_of_birth = staff.date_of_birth.map(back);
         staff.redeployment_period_ends = registered + Days::new(self.rng.random_range(90..=150));
+        // HR has a pension strain quote for some of those old enough to retire early.
+        let old_enough = staff
+            .date_of_birth
+            .is_some_and(|born| domain::redundancy::completed_years(born, registered) >= 55);
+        if old_enough && self.rng.random_bool(0.5) {
+            let pounds = self.rng.random_range(20_000..=120_000);
+            staff.pension_strain = Some(domain::Money::from_pounds(pounds));
+        }
 
         let lower = Band::from_rank(staff.band.rank().saturating_sub(1))
             .filter(|_| self.rng.random_bool(0.15));

@@ -150,6 +150,7 @@ pub async fn load_demo(
                 priority_tier: Set(i16::from(s.priority_tier.number())),
                 redeployment_period_ends: Set(s.redeployment_period_ends),
                 salary_pence: Set(s.salary.map(|m| m.pence())),
+                pension_strain_pence: Set(s.pension_strain.map(|m| m.pence())),
                 wte: Set(s.wte.get()),
                 continuous_service_start: Set(s.continuous_service_start),
                 date_of_birth: Set(s.date_of_birth),

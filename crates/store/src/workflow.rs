@@ -656,15 +656,21 @@ impl Store {
             .map_err(|_| Error::unreadable_row("outcomes", recorded.id, "the WTE is not one"))?;
         let count = |n: i32| u32::try_from(n).unwrap_or(0);
         let policy = &self.settings().savings;
+        // Whether a pension strain counts depends on the person's age on the day (the
+        // eligible age is configuration): taken from their record for what_if.
+        let born = unique_row(staff::Entity::find_by_id(recorded.staff_id), self.db())
+            .await?
+            .and_then(|person| person.date_of_birth);
+        let age = born.map(|born| completed_years(born, recorded.decided_on));
         // The inputs as stored; what the configuration decides (protection months, the
-        // recruitment cost) taken afresh for what_if.
+        // recruitment cost, pension strain eligibility) taken afresh for what_if.
         let stored = SavingsInputs {
             salary: Money::from_pence(recorded.salary_pence),
             salary_assumed: recorded.salary_assumed,
             wte,
             service_years: count(recorded.service_years),
             pension_strain: recorded.pension_strain_pence.map(Money::from_pence),
-            age: None,
+            age,
             pension_membership_years: count(recorded.service_years),
             old_pay: Money::from_pence(recorded.old_pay_pence),
             new_pay: Money::from_pence(recorded.new_pay_pence),
