@@ -2,6 +2,7 @@
 //! `REDEPLOY_TEST_POSTGRES_URL` is set.
 
 mod access;
+mod assets;
 mod cli;
 mod concurrency;
 mod helpers;

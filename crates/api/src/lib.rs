@@ -4,6 +4,7 @@
 //! except through `store`'s operations, and never decides access itself (`store::authz` does).
 
 pub mod app;
+pub mod assets;
 pub mod auth;
 pub mod error;
 pub mod extract;

@@ -9,12 +9,14 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::Response;
+use axum::routing::get;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 use utoipa::OpenApi;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
+use crate::assets;
 use crate::error::AppError;
 use crate::openapi::{self, ApiDoc};
 use crate::routes::{
@@ -123,6 +125,7 @@ fn record_response(response: &Response, latency: Duration, span: &Span) {
 pub fn router(state: AppState) -> Router {
     let (api, document) = api_routes().split_for_parts();
     api.merge(openapi::docs(document))
+        .route("/assets/{*path}", get(assets::get_asset))
         .fallback(|| async { AppError::NoSuchPage("page") })
         .layer(
             TraceLayer::new_for_http()

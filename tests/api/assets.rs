@@ -1,0 +1,90 @@
+//! The NHS.UK frontend served by the binary itself: the stylesheet, script and images at
+//! `/assets/…`, every image the stylesheet refers to found, the copy the version pinned in
+//! `web/package.json`, and nothing else reachable under `/assets/`.
+
+use axum::http::{Method, StatusCode, header};
+
+use crate::helpers::TestApp;
+
+async fn fetch(app: &TestApp, path: &str) -> (StatusCode, String, String) {
+    let reply = app.call(Method::GET, path, None, None).await;
+    let content_type = reply
+        .headers
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let body = match &reply.body {
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
+    (reply.status, content_type, body)
+}
+
+#[tokio::test]
+async fn the_nhs_frontend_is_served_whole_from_the_binary_at_the_pinned_version() {
+    let app = TestApp::new().await;
+    let (status, content_type, css) = fetch(&app, "/assets/nhsuk-frontend.min.css").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type.starts_with("text/css"), "{content_type}");
+    assert!(css.contains(".nhsuk-header"), "the real NHS.UK stylesheet");
+    let (status, content_type, js) = fetch(&app, "/assets/nhsuk-frontend.min.js").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        content_type.starts_with("text/javascript"),
+        "{content_type}"
+    );
+    assert!(
+        !js.contains("sourceMappingURL") && !css.contains("sourceMappingURL"),
+        "no link to a map that is not served"
+    );
+
+    // Every image the stylesheet refers to is served; the only references elsewhere are the
+    // NHS font files, which the pages' Content-Security-Policy keeps the browser from fetching
+    // (the pages fall back to the system's sans-serif).
+    let mut local = 0;
+    for reference in css.split("url(").skip(1) {
+        let target = reference
+            .split(')')
+            .next()
+            .unwrap()
+            .trim_matches(['"', '\'']);
+        if target.starts_with("data:") {
+            continue;
+        }
+        if let Some(path) = target.strip_prefix("/assets/") {
+            let (status, content_type, _) = fetch(&app, &format!("/assets/{path}")).await;
+            assert_eq!(status, StatusCode::OK, "{target}");
+            assert!(
+                content_type.starts_with("image/"),
+                "{target}: {content_type}"
+            );
+            local += 1;
+        } else {
+            assert!(
+                target.starts_with("https://assets.nhs.uk/fonts/"),
+                "the stylesheet refers to {target}, which the binary does not serve"
+            );
+        }
+    }
+    assert!(local >= 4, "{local} images");
+
+    // The copy is the version web/package.json pins, with its licence beside it.
+    let pinned: serde_json::Value =
+        serde_json::from_str(include_str!("../../web/package.json")).unwrap();
+    let (_, _, version) = fetch(&app, "/assets/VERSION").await;
+    assert_eq!(version.trim(), pinned["dependencies"]["nhsuk-frontend"]);
+    let (status, _, licence) = fetch(&app, "/assets/LICENSE").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(licence.contains("MIT License") && licence.contains("NHS.UK"));
+
+    for missing in [
+        "/assets/nope.css",
+        "/assets/../Cargo.toml",
+        "/assets/images/",
+        "/assets/",
+    ] {
+        let (status, _, _) = fetch(&app, missing).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{missing}");
+    }
+    app.finish().await;
+}
