@@ -1,6 +1,7 @@
 //! The NHS.UK frontend served by the binary itself: the stylesheet, script and images at
 //! `/assets/…`, every image the stylesheet refers to found, the copy the version pinned in
-//! `web/package.json`, and nothing else reachable under `/assets/`.
+//! `web/package.json`, and nothing else reachable under `/assets/`; and the security headers
+//! every answer carries.
 
 use axum::http::{Method, StatusCode, header};
 
@@ -85,6 +86,38 @@ async fn the_nhs_frontend_is_served_whole_from_the_binary_at_the_pinned_version(
     ] {
         let (status, _, _) = fetch(&app, missing).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{missing}");
+    }
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let app = TestApp::new().await;
+    for path in [
+        "/healthz",
+        "/api/v1/trusts",
+        "/api/openapi.json",
+        "/assets/nhsuk-frontend.min.css",
+        "/no-such-page",
+        "/metrics",
+    ] {
+        let reply = app.call(Method::GET, path, None, None).await;
+        let header = |name: &str| {
+            reply
+                .headers
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_else(|| panic!("{path} answered without {name}"))
+        };
+        let policy = header("content-security-policy");
+        assert!(
+            policy.contains("frame-ancestors 'none'"),
+            "{path}: {policy}"
+        );
+        assert!(policy.contains("default-src 'self'"), "{path}: {policy}");
+        assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(header("referrer-policy"), "same-origin", "{path}");
+        assert_eq!(header("x-frame-options"), "DENY", "{path}");
     }
     app.finish().await;
 }
