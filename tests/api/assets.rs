@@ -121,3 +121,64 @@ async fn every_answer_carries_the_security_headers() {
     }
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_browser_asking_for_a_page_that_does_not_exist_gets_the_nhs_styled_not_found_page() {
+    let app = TestApp::new().await;
+    let reply = app
+        .call_with_headers(
+            Method::GET,
+            "/no-such-page",
+            None,
+            &[("accept", "text/html,application/xhtml+xml")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    let content_type = reply.headers[header::CONTENT_TYPE].to_str().unwrap();
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    let page = reply.body.as_str().unwrap();
+    assert!(
+        page.contains("<title>Page not found – Redeploy London</title>"),
+        "{page}"
+    );
+    assert!(page.contains(r#"<html lang="en-GB">"#));
+    assert!(
+        page.contains(r##"href="#maincontent""##) && page.contains(r#"id="maincontent""#),
+        "a skip link to the content"
+    );
+    assert!(page.contains("<h1>Page not found</h1>"));
+    // Every address the page links to is served.
+    let mut links = 0;
+    for link in page
+        .split("href=\"")
+        .skip(1)
+        .chain(page.split("src=\"").skip(1))
+    {
+        let target = link.split('"').next().unwrap();
+        if target.starts_with('#') {
+            continue;
+        }
+        assert!(target.starts_with('/'), "{target} is not the service's own");
+        let (status, _, _) = fetch(&app, target).await;
+        assert_eq!(status, StatusCode::OK, "{target}");
+        links += 1;
+    }
+    assert!(links >= 3, "the stylesheet and the icons");
+
+    // Clients of the API, and anything under /api/, still get problem+json.
+    for (path, accept) in [
+        ("/no-such-page", "application/json"),
+        ("/api/v1/nothing", "text/html"),
+    ] {
+        let reply = app
+            .call_with_headers(Method::GET, path, None, &[("accept", accept)])
+            .await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            reply.headers[header::CONTENT_TYPE],
+            "application/problem+json",
+            "{path}"
+        );
+    }
+    app.finish().await;
+}

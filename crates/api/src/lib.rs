@@ -9,6 +9,7 @@ pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod openapi;
+pub mod pages;
 pub mod router;
 pub mod routes;
 pub mod state;

@@ -17,8 +17,8 @@ use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 use crate::assets;
-use crate::error::AppError;
 use crate::openapi::{self, ApiDoc};
+use crate::pages;
 use crate::routes::{
     health, imports, invitations, matches, metrics, reports, session, skills, staff, tokens,
     trusts, vacancies,
@@ -157,7 +157,7 @@ pub fn router(state: AppState) -> Router {
     let (api, document) = api_routes().split_for_parts();
     api.merge(openapi::docs(document))
         .route("/assets/{*path}", get(assets::get_asset))
-        .fallback(|| async { AppError::NoSuchPage("page") })
+        .fallback(pages::not_found)
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(request_span)
