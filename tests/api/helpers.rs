@@ -31,7 +31,7 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     /// The database URL, for running the `redeploy` binary against the same database.
     pub url: String,
-    settings: Settings,
+    pub settings: Settings,
     _folder: tempfile::TempDir,
     postgres: Option<(String, String)>,
 }

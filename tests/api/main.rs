@@ -11,6 +11,7 @@ mod live_ranking;
 mod matching;
 mod metrics;
 mod openapi;
+mod pages;
 mod reports;
 mod session;
 mod staff;

@@ -177,17 +177,7 @@ async fn metrics_count_requests_rankings_moves_and_savings_and_name_no_one() {
 async fn a_queued_invitation_shows_in_the_outbox_depth_and_age() {
     let app = TestApp::new().await;
     let p = people(&app).await;
-    let nurse = workflow::nurse(&app, "M2", "RJZ").await;
-    let staff_id = create(&app, &p.hr_kings, "/api/v1/staff", nurse).await;
-    let reply = app
-        .call(
-            Method::POST,
-            &format!("/api/v1/staff/{staff_id}/invite"),
-            Some(&p.hr_kings),
-            None,
-        )
-        .await;
-    assert!(reply.status.is_success(), "{}", reply.body);
+    workflow::invited_nurse(&app, &p.hr_kings, "M2").await;
     let text = scrape(&app).await;
     assert_eq!(
         sample(&text, "redeploy_outbox_depth", &[]),

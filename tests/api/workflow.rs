@@ -41,6 +41,23 @@ pub(crate) fn path_to_redeployment() -> [Value; 6] {
     ]
 }
 
+/// Registers a King's nurse numbered `number` and invites them, as `hr` (King's HR); returns
+/// the staff id. The invitation waits in the outbox.
+pub(crate) async fn invited_nurse(app: &TestApp, hr: &str, number: &str) -> i64 {
+    let body = nurse(app, number, "RJZ").await;
+    let staff_id = create(app, hr, "/api/v1/staff", body).await;
+    let reply = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/staff/{staff_id}/invite"),
+            Some(hr),
+            None,
+        )
+        .await;
+    assert!(reply.status.is_success(), "{}", reply.body);
+    staff_id
+}
+
 /// Makes each of `moves` on `pair` as `token`, each answered 200.
 pub(crate) async fn moves_through(app: &TestApp, token: &str, pair: &str, moves: &[Value]) {
     for body in moves {

@@ -45,14 +45,18 @@ pub fn presented_token(parts: &Parts) -> Option<String> {
             .or_else(|| value.strip_prefix("bearer "))?;
         return Some(token.trim().to_owned());
     }
-    parts
-        .headers
+    cookie(&parts.headers, SESSION_COOKIE)
+}
+
+/// The value of the cookie `wanted` the request carries, if any.
+pub fn cookie(headers: &axum::http::HeaderMap, wanted: &str) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value.to_owned())
 }
 

@@ -1,20 +1,107 @@
 //! Server-rendered pages in the NHS.UK look (askama templates in `crates/api/templates`, the
-//! stylesheet from [`crate::assets`]). For now the page every person may meet first: the one
-//! for an address that does not exist.
+//! stylesheet from [`crate::assets`]), usable without JavaScript. So far: the invitation link
+//! (set a password), signing in and out, the signed-in person's home page, and the page for an
+//! address that does not exist.
+//!
+//! Every form carries a guard against posting from another site: a random value set as a
+//! cookie (`SameSite=Strict`, `HttpOnly`) when the page is shown, and repeated in the form's
+//! hidden `form_guard` field; a post whose two values differ is refused and changes nothing.
 //!
 //! Must never: decide access or hold a rule of the service; a page calls the same store
-//! operation its JSON route does.
+//! operation its JSON route does (signing in is `Store::sign_in`, as `POST /api/v1/session`).
 
 use askama::Template;
-use axum::extract::Request;
-use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::Form;
+use axum::extract::{Path, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use store::tokens::{TokenKind, new_token, token_hash};
 
+use crate::auth::{self, SESSION_COOKIE};
 use crate::error::AppError;
+use crate::state::AppState;
+
+/// The cookie holding a browser's form guard.
+pub const FORM_GUARD_COOKIE: &str = "redeploy_form_guard";
 
 #[derive(Template)]
 #[template(path = "not_found.html")]
 struct NotFoundPage;
+
+/// One thing to correct on a form: the field's id and what to do.
+#[derive(Debug, Clone)]
+struct Problem {
+    field: String,
+    message: String,
+}
+
+impl Problem {
+    fn new(field: &str, message: impl Into<String>) -> Problem {
+        Problem {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The message of the problem with `field`, if there is one.
+fn problem_with<'p>(problems: &'p [Problem], field: &str) -> Option<&'p str> {
+    problems
+        .iter()
+        .find(|p| p.field == field)
+        .map(|p| p.message.as_str())
+}
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage {
+    form_guard: String,
+    email: String,
+    problems: Vec<Problem>,
+}
+
+impl SignInPage {
+    fn problem_with(&self, field: &str) -> Option<&str> {
+        problem_with(&self.problems, field)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "invitation.html")]
+struct InvitationPage {
+    form_guard: String,
+    token: String,
+    name: String,
+    email: String,
+    problems: Vec<Problem>,
+}
+
+impl InvitationPage {
+    fn problem_with(&self, field: &str) -> Option<&str> {
+        problem_with(&self.problems, field)
+    }
+}
+
+/// A page that only says something, with one link onwards.
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage<'a> {
+    heading: &'a str,
+    message: &'a str,
+    next_href: &'a str,
+    next_text: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    form_guard: String,
+    email: String,
+    role: &'static str,
+    trust: Option<String>,
+}
 
 /// The answer for an address nothing serves: the "Page not found" page for a browser asking
 /// for a page, problem+json for everything under `/api/` and for every other client.
@@ -28,11 +115,316 @@ pub async fn not_found(request: Request) -> Response {
     if !wants_page {
         return AppError::NoSuchPage("page").into_response();
     }
-    match NotFoundPage.render() {
-        Ok(page) => (StatusCode::NOT_FOUND, Html(page)).into_response(),
-        Err(error) => {
-            tracing::error!(%error, "the not-found page could not be rendered");
-            AppError::NoSuchPage("page").into_response()
+    page(StatusCode::NOT_FOUND, &NotFoundPage, None)
+}
+
+/// Renders `template` with `status`, setting the form guard cookie when a new one was made.
+fn page(status: StatusCode, template: &impl Template, new_guard: Option<&str>) -> Response {
+    match template.render() {
+        Ok(html) => {
+            let mut response = (status, Html(html)).into_response();
+            let headers = response.headers_mut();
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            if let Some(guard) = new_guard
+                && let Ok(cookie) = HeaderValue::from_str(&format!(
+                    "{FORM_GUARD_COOKIE}={guard}; Path=/; HttpOnly; SameSite=Strict"
+                ))
+            {
+                headers.append(header::SET_COOKIE, cookie);
+            }
+            response
         }
+        Err(error) => {
+            tracing::error!(%error, "a page could not be rendered");
+            AppError::Store(store::Error::Internal(anyhow::anyhow!(
+                "rendering a page: {error}"
+            )))
+            .into_response()
+        }
+    }
+}
+
+/// The browser's form guard, or a new one to set (the second value says which).
+fn form_guard(headers: &HeaderMap) -> Result<(String, bool), AppError> {
+    match auth::cookie(headers, FORM_GUARD_COOKIE) {
+        Some(guard) if TokenKind::of_form_guard(&guard) => Ok((guard, false)),
+        _ => Ok((
+            new_token(TokenKind::FormGuard)
+                .map_err(|e| AppError::Store(store::Error::Internal(e)))?,
+            true,
+        )),
+    }
+}
+
+/// Whether a posted form's guard matches the browser's cookie.
+fn guarded(headers: &HeaderMap, posted: &str) -> bool {
+    auth::cookie(headers, FORM_GUARD_COOKIE)
+        .is_some_and(|cookie| !posted.is_empty() && token_hash(&cookie) == token_hash(posted))
+}
+
+/// The answer to a form posted without its guard: nothing was done.
+fn expired_form() -> Response {
+    let shown = MessagePage {
+        heading: "This form has expired",
+        message: "Nothing was changed. Open the page again and send the form from there.",
+        next_href: "/",
+        next_text: "Go to the home page",
+    };
+    page(StatusCode::BAD_REQUEST, &shown, None)
+}
+
+/// `GET /sign-in`: the sign-in form.
+pub async fn get_sign_in(headers: HeaderMap) -> Result<Response, AppError> {
+    let (guard, new) = form_guard(&headers)?;
+    let shown = SignInPage {
+        form_guard: guard.clone(),
+        email: String::new(),
+        problems: Vec::new(),
+    };
+    Ok(page(StatusCode::OK, &shown, new.then_some(guard.as_str())))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    form_guard: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// `POST /sign-in`: signs in by the same operation as `POST /api/v1/session`, sets the session
+/// cookie and goes to the home page; or shows the form again saying what to correct.
+pub async fn post_sign_in(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<SignInForm>,
+) -> Result<Response, AppError> {
+    if !guarded(&parts.headers, &form.form_guard) {
+        return Ok(expired_form());
+    }
+    let mut problems = Vec::new();
+    if form.email.trim().is_empty() {
+        problems.push(Problem::new("email", "Enter your email address"));
+    }
+    if form.password.is_empty() {
+        problems.push(Problem::new("password", "Enter your password"));
+    }
+    let again = |problems: Vec<Problem>, status: StatusCode| {
+        let shown = SignInPage {
+            form_guard: form.form_guard.clone(),
+            email: form.email.trim().to_owned(),
+            problems,
+        };
+        page(status, &shown, None)
+    };
+    if !problems.is_empty() {
+        return Ok(again(problems, StatusCode::UNPROCESSABLE_ENTITY));
+    }
+    let signed_in = state
+        .store
+        .sign_in(form.email.trim(), &form.password, auth::client_ip(&parts))
+        .await;
+    match signed_in {
+        Ok(signed_in) => Ok(signed_in_to_home(&state, signed_in)),
+        Err(store::Error::Unauthenticated(_)) => Ok(again(
+            vec![Problem::new(
+                "email",
+                "Enter a correct email address and password",
+            )],
+            StatusCode::UNAUTHORIZED,
+        )),
+        Err(store::Error::TooManyAttempts { detail, .. }) => Ok(again(
+            vec![Problem::new("email", detail)],
+            StatusCode::TOO_MANY_REQUESTS,
+        )),
+        Err(store::Error::Forbidden(detail)) => Ok(again(
+            vec![Problem::new("email", detail)],
+            StatusCode::FORBIDDEN,
+        )),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// `GET /`: the signed-in person's home page, or the sign-in page for anyone else.
+pub async fn get_home(State(state): State<AppState>, parts: Parts) -> Result<Response, AppError> {
+    let Some(token) = auth::presented_token(&parts) else {
+        return Ok(Redirect::to("/sign-in").into_response());
+    };
+    let actor = match state
+        .store
+        .actor_for_token(&token, auth::client_ip(&parts))
+        .await
+    {
+        Ok(actor) => actor,
+        Err(store::Error::Unauthenticated(_)) => {
+            return Ok(Redirect::to("/sign-in").into_response());
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let (guard, new) = form_guard(&parts.headers)?;
+    let shown = HomePage {
+        form_guard: guard.clone(),
+        email: actor.email.clone(),
+        role: actor.role.label(),
+        trust: actor.trust.clone(),
+    };
+    Ok(page(StatusCode::OK, &shown, new.then_some(guard.as_str())))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SignOutForm {
+    #[serde(default)]
+    form_guard: String,
+}
+
+/// `POST /sign-out`: ends the session, as `DELETE /api/v1/session` does, and goes to the
+/// sign-in page.
+pub async fn post_sign_out(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<SignOutForm>,
+) -> Result<Response, AppError> {
+    if !guarded(&parts.headers, &form.form_guard) {
+        return Ok(expired_form());
+    }
+    let token = auth::presented_token(&parts);
+    if let Some(presented) = token.as_deref()
+        && let Ok(actor) = state
+            .store
+            .actor_for_token(presented, auth::client_ip(&parts))
+            .await
+    {
+        state.store.sign_out(token.clone(), &actor).await?;
+    }
+    let mut response = Redirect::to("/sign-in").into_response();
+    if let Ok(cleared) = HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
+    )) {
+        response.headers_mut().append(header::SET_COOKIE, cleared);
+    }
+    Ok(response)
+}
+
+/// Signs the browser in with `signed_in` (the session cookie the JSON route sets) and sends
+/// it to the home page.
+fn signed_in_to_home(state: &AppState, signed_in: store::sessions::SignedIn) -> Response {
+    let api = crate::routes::session::signed_in_response(state, signed_in);
+    let mut response = Redirect::to("/").into_response();
+    for cookie in api.headers().get_all(header::SET_COOKIE) {
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, cookie.clone());
+    }
+    response
+}
+
+/// The page for an invitation link that cannot be used, saying why.
+fn unusable_invitation(error: store::Error) -> Result<Response, AppError> {
+    let (status, message) = match &error {
+        store::Error::NotFound(_) => (
+            StatusCode::NOT_FOUND,
+            "This invitation link has expired or is not complete. Check you copied the whole link from the email, or ask your HR team to send a new invitation.".to_owned(),
+        ),
+        store::Error::Conflict(detail) => (StatusCode::CONFLICT, capitalised(detail)),
+        _ => return Err(error.into()),
+    };
+    let shown = MessagePage {
+        heading: "This invitation cannot be used",
+        message: &message,
+        next_href: "/sign-in",
+        next_text: "Sign in",
+    };
+    Ok(page(status, &shown, None))
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// `GET /invitations/{token}`: the link an invitation email carries; greets the person and
+/// asks for a password.
+pub async fn get_invitation(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let found = match state.store.invitation_for(&token).await {
+        Ok(found) => found,
+        Err(error) => return unusable_invitation(error),
+    };
+    let (guard, new) = form_guard(&headers)?;
+    let shown = InvitationPage {
+        form_guard: guard.clone(),
+        token,
+        name: found.name,
+        email: found.email,
+        problems: Vec::new(),
+    };
+    Ok(page(StatusCode::OK, &shown, new.then_some(guard.as_str())))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct InvitationForm {
+    #[serde(default)]
+    form_guard: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// `POST /invitations/{token}`: sets the password by the same operation as the JSON route,
+/// signs the person in and goes to the home page; or asks again, saying what to correct.
+pub async fn post_invitation(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    parts: Parts,
+    Form(form): Form<InvitationForm>,
+) -> Result<Response, AppError> {
+    if !guarded(&parts.headers, &form.form_guard) {
+        return Ok(expired_form());
+    }
+    let found = match state.store.invitation_for(&token).await {
+        Ok(found) => found,
+        Err(error) => return unusable_invitation(error),
+    };
+    let again = |problems: Vec<Problem>| {
+        let shown = InvitationPage {
+            form_guard: form.form_guard.clone(),
+            token: token.clone(),
+            name: found.name.clone(),
+            email: found.email.clone(),
+            problems,
+        };
+        page(StatusCode::UNPROCESSABLE_ENTITY, &shown, None)
+    };
+    if form.password.is_empty() {
+        return Ok(again(vec![Problem::new("password", "Enter a password")]));
+    }
+    if form.password != form.confirm {
+        return Ok(again(vec![Problem::new(
+            "confirm",
+            "The two passwords are not the same: type it again",
+        )]));
+    }
+    match state
+        .store
+        .accept_invitation(&token, &form.password, auth::client_ip(&parts))
+        .await
+    {
+        Ok(signed_in) => Ok(signed_in_to_home(&state, signed_in)),
+        Err(store::Error::Invalid(fields)) => Ok(again(
+            fields
+                .into_iter()
+                .map(|f| Problem::new(&f.field, capitalised(&f.message)))
+                .collect(),
+        )),
+        Err(error) => unusable_invitation(error),
     }
 }

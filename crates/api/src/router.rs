@@ -9,7 +9,7 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 use utoipa::OpenApi;
@@ -157,6 +157,16 @@ pub fn router(state: AppState) -> Router {
     let (api, document) = api_routes().split_for_parts();
     api.merge(openapi::docs(document))
         .route("/assets/{*path}", get(assets::get_asset))
+        .route("/", get(pages::get_home))
+        .route(
+            "/sign-in",
+            get(pages::get_sign_in).post(pages::post_sign_in),
+        )
+        .route("/sign-out", post(pages::post_sign_out))
+        .route(
+            "/invitations/{token}",
+            get(pages::get_invitation).post(pages::post_invitation),
+        )
         .fallback(pages::not_found)
         .layer(
             TraceLayer::new_for_http()

@@ -15,6 +15,9 @@ pub enum TokenKind {
     Session,
     ApiToken,
     Invitation,
+    /// A page's guard against forms posted from other sites: the same random value in a
+    /// cookie and in each form's hidden field. Never stored.
+    FormGuard,
 }
 
 impl TokenKind {
@@ -23,10 +26,17 @@ impl TokenKind {
             TokenKind::Session => "rds_",
             TokenKind::ApiToken => "rdt_",
             TokenKind::Invitation => "rdi_",
+            TokenKind::FormGuard => "rdf_",
         }
     }
 
-    /// The kind a presented token claims to be, by its prefix.
+    /// Whether `value` looks like a form guard this service made.
+    pub fn of_form_guard(value: &str) -> bool {
+        value.starts_with(TokenKind::FormGuard.prefix()) && value.len() == 4 + 64
+    }
+
+    /// The kind a presented token claims to be, by its prefix (never a form guard, which
+    /// opens nothing).
     pub fn of(token: &str) -> Option<TokenKind> {
         [
             TokenKind::Session,

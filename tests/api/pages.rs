@@ -1,0 +1,346 @@
+//! The pages driven as a browser without JavaScript would: plain form posts carrying the
+//! page's own form guard and the cookies the service set.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+
+use crate::helpers::{PASSWORD, Reply, TestApp, people};
+
+/// A browser's cookie jar, just big enough for these pages.
+#[derive(Default)]
+struct Browser {
+    cookies: Vec<(String, String)>,
+}
+
+impl Browser {
+    fn header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn keep(&mut self, reply: &Reply) {
+        for set in reply.headers.get_all(header::SET_COOKIE) {
+            let set = set.to_str().unwrap();
+            let (name, rest) = set.split_once('=').unwrap();
+            let value = rest.split(';').next().unwrap().to_owned();
+            self.cookies.retain(|(kept, _)| kept != name);
+            if !value.is_empty() && !set.contains("Max-Age=0") {
+                self.cookies.push((name.to_owned(), value));
+            }
+        }
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.cookies.iter().any(|(kept, _)| kept == name)
+    }
+
+    async fn get(&mut self, app: &TestApp, path: &str) -> Reply {
+        let request = Request::builder()
+            .method(Method::GET)
+            .uri(path)
+            .header(header::ACCEPT, "text/html")
+            .header(header::COOKIE, self.header())
+            .body(Body::empty())
+            .unwrap();
+        let reply = app.send(request).await;
+        self.keep(&reply);
+        reply
+    }
+
+    async fn post(&mut self, app: &TestApp, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let body: String = fields
+            .iter()
+            .map(|(name, value)| format!("{name}={}", encode(value)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::ACCEPT, "text/html")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, self.header())
+            .body(Body::from(body))
+            .unwrap();
+        let reply = app.send(request).await;
+        self.keep(&reply);
+        reply
+    }
+}
+
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The value of the form's hidden guard field on `page`.
+fn guard_on(page: &Reply) -> String {
+    let html = page.body.as_str().unwrap();
+    html.split(r#"name="form_guard" value=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no form guard on {html}"))
+        .to_owned()
+}
+
+/// Posts the sign-in form from `browser` with `guard`.
+async fn post_sign_in(
+    browser: &mut Browser,
+    app: &TestApp,
+    guard: &str,
+    email: &str,
+    password: &str,
+) -> Reply {
+    let fields = [
+        ("form_guard", guard),
+        ("email", email),
+        ("password", password),
+    ];
+    browser.post(app, "/sign-in", &fields).await
+}
+
+fn location(reply: &Reply) -> &str {
+    reply.headers[header::LOCATION].to_str().unwrap()
+}
+
+#[tokio::test]
+async fn signing_in_and_out_through_the_pages_with_the_forms_own_guard() {
+    let app = TestApp::new().await;
+    people(&app).await;
+    let mut browser = Browser::default();
+
+    // Not signed in: the home page sends you to sign in.
+    let home = browser.get(&app, "/").await;
+    assert_eq!(home.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&home), "/sign-in");
+
+    let form = browser.get(&app, "/sign-in").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let html = form.body.as_str().unwrap();
+    assert!(
+        html.contains("<title>Sign in – Redeploy London</title>"),
+        "{html}"
+    );
+    assert!(html.contains(r#"<label class="nhsuk-label" for="email">"#));
+    assert!(browser.has("redeploy_form_guard"));
+    let guard = guard_on(&form);
+
+    // A post from another site has no guard cookie: refused, nobody signed in.
+    let mut elsewhere = Browser::default();
+    let forged = post_sign_in(&mut elsewhere, &app, &guard, "hr@kch.nhs.uk", PASSWORD).await;
+    assert_eq!(forged.status, StatusCode::BAD_REQUEST);
+    assert!(!elsewhere.has("redeploy_session"));
+
+    // Nothing entered: both fields named in the error summary, linked to their inputs.
+    let empty = post_sign_in(&mut browser, &app, &guard, "", "").await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = empty.body.as_str().unwrap();
+    assert!(
+        html.contains("<title>Error: Sign in – Redeploy London</title>"),
+        "{html}"
+    );
+    assert!(
+        html.contains(r##"<a href="#email">Enter your email address</a>"##),
+        "{html}"
+    );
+    assert!(
+        html.contains(r##"<a href="#password">Enter your password</a>"##),
+        "{html}"
+    );
+
+    // A wrong password: said plainly, the email kept, no session.
+    let wrong = post_sign_in(&mut browser, &app, &guard, "hr@kch.nhs.uk", "not it").await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    let html = wrong.body.as_str().unwrap();
+    assert!(
+        html.contains("Enter a correct email address and password"),
+        "{html}"
+    );
+    assert!(html.contains(r#"value="hr@kch.nhs.uk""#));
+    assert!(!browser.has("redeploy_session"));
+
+    // The right one: a session cookie, and the home page says who you are.
+    let signed_in = post_sign_in(&mut browser, &app, &guard, "hr@kch.nhs.uk", PASSWORD).await;
+    assert_eq!(
+        signed_in.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        signed_in.body
+    );
+    assert_eq!(location(&signed_in), "/");
+    assert!(browser.has("redeploy_session"));
+    let home = browser.get(&app, "/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    let html = home.body.as_str().unwrap().to_owned();
+    for shown in ["hr@kch.nhs.uk", "Trust HR", "RJZ"] {
+        assert!(html.contains(shown), "{shown}: {html}");
+    }
+    // The same session works for the JSON API, as a cookie.
+    let me = browser.get(&app, "/api/v1/session").await;
+    assert_eq!(me.status, StatusCode::OK);
+    // Every link on the page leads somewhere.
+    for link in html.split("href=\"").skip(1) {
+        let target = link.split('"').next().unwrap();
+        if target.starts_with('#') {
+            continue;
+        }
+        let followed = browser.get(&app, target).await;
+        assert_eq!(followed.status, StatusCode::OK, "{target}");
+    }
+
+    // Signing out needs the page's guard too, then ends the session for good.
+    let forged = browser
+        .post(&app, "/sign-out", &[("form_guard", "rdf_forged")])
+        .await;
+    assert_eq!(forged.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        browser.get(&app, "/").await.status,
+        StatusCode::OK,
+        "still signed in"
+    );
+    let session = browser
+        .cookies
+        .iter()
+        .find(|(name, _)| name == "redeploy_session")
+        .unwrap()
+        .1
+        .clone();
+    let out = browser
+        .post(&app, "/sign-out", &[("form_guard", &guard_on(&home))])
+        .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&out), "/sign-in");
+    assert!(!browser.has("redeploy_session"));
+    let mut replayed = Browser {
+        cookies: vec![("redeploy_session".to_owned(), session)],
+    };
+    let home = replayed.get(&app, "/").await;
+    assert_eq!(
+        home.status,
+        StatusCode::SEE_OTHER,
+        "the old session no longer opens anything"
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn the_invitation_link_read_from_the_queued_email_sets_a_password_and_signs_in() {
+    use sea_orm::EntityTrait;
+    let app = TestApp::new().await;
+    let p = people(&app).await;
+    crate::workflow::invited_nurse(&app, &p.hr_kings, "INV1").await;
+
+    // The link as the email carries it, under the configured public address.
+    let email = store::entities::email_outbox::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let base = app
+        .settings
+        .server
+        .public_url
+        .trim_end_matches('/')
+        .to_owned();
+    let link = email
+        .body_text
+        .split_whitespace()
+        .find(|word| word.contains("/invitations/"))
+        .unwrap_or_else(|| panic!("no link in {}", email.body_text));
+    let path = link
+        .strip_prefix(&base)
+        .unwrap_or_else(|| panic!("{link} is not under {base}"));
+
+    let mut browser = Browser::default();
+    let page = browser.get(&app, path).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let html = page.body.as_str().unwrap();
+    assert!(
+        html.contains("<title>Set your password – Redeploy London</title>"),
+        "{html}"
+    );
+    assert!(html.contains("inv1@nhs.net"), "{html}");
+    let guard = guard_on(&page);
+
+    let differ = browser
+        .post(
+            &app,
+            path,
+            &[
+                ("form_guard", &guard),
+                ("password", "a long enough password"),
+                ("confirm", "another one entirely"),
+            ],
+        )
+        .await;
+    assert_eq!(differ.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        differ
+            .body
+            .as_str()
+            .unwrap()
+            .contains(r##"<a href="#confirm">"##)
+    );
+    let short = browser
+        .post(
+            &app,
+            path,
+            &[
+                ("form_guard", &guard),
+                ("password", "short"),
+                ("confirm", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = short.body.as_str().unwrap();
+    assert!(
+        html.contains(r##"<a href="#password">Use at least 12 characters"##),
+        "{html}"
+    );
+    assert!(!browser.has("redeploy_session"));
+
+    let set = browser
+        .post(
+            &app,
+            path,
+            &[
+                ("form_guard", &guard),
+                ("password", "a long enough password"),
+                ("confirm", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.body);
+    assert_eq!(location(&set), "/");
+    let home = browser.get(&app, "/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    let html = home.body.as_str().unwrap();
+    assert!(
+        html.contains("inv1@nhs.net") && html.contains("At-risk staff member"),
+        "{html}"
+    );
+
+    // The same link again, and a made-up one: a page that says so, in the same look.
+    for (address, status) in [
+        (path.to_owned(), StatusCode::CONFLICT),
+        ("/invitations/rdi_made_up".to_owned(), StatusCode::NOT_FOUND),
+    ] {
+        let page = Browser::default().get(&app, &address).await;
+        assert_eq!(page.status, status, "{address}: {}", page.body);
+        assert!(
+            page.body
+                .as_str()
+                .unwrap()
+                .contains("This invitation cannot be used")
+        );
+    }
+    app.finish().await;
+}
