@@ -344,3 +344,156 @@ async fn the_invitation_link_read_from_the_queued_email_sets_a_password_and_sign
     }
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_staff_member_sees_their_vacancies_with_reasons_and_answers_them() {
+    use sea_orm::EntityTrait;
+    let app = TestApp::new().await;
+    let p = people(&app).await;
+    let staff_id = crate::workflow::invited_nurse(&app, &p.hr_kings, "ME1").await;
+    let mut posts = Vec::new();
+    for n in 0..2 {
+        let body = crate::workflow::ward_post(&app, &format!("ME-W{n}")).await;
+        posts.push(crate::helpers::create(&app, &p.hr_kings, "/api/v1/vacancies", body).await);
+    }
+    // Accept the invitation from the email's link, as the nurse would.
+    let email = store::entities::email_outbox::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let link = email
+        .body_text
+        .split_whitespace()
+        .find(|word| word.contains("/invitations/"))
+        .unwrap();
+    let path = &link[link.find("/invitations/").unwrap()..];
+    let mut browser = Browser::default();
+    let invitation = browser.get(&app, path).await;
+    let guard = guard_on(&invitation);
+    let password = "a long enough password";
+    let fields = [
+        ("form_guard", guard.as_str()),
+        ("password", password),
+        ("confirm", password),
+    ];
+    assert_eq!(
+        browser.post(&app, path, &fields).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    let home = browser.get(&app, "/").await;
+    assert!(home.body.as_str().unwrap().contains(r#"href="/me""#));
+    let me = browser.get(&app, "/me").await;
+    assert_eq!(me.status, StatusCode::OK, "{}", me.body);
+    let html = me.body.as_str().unwrap().to_owned();
+    assert!(
+        html.contains("<title>Your vacancies – Redeploy London</title>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("You have every skill it needs: Wound care."),
+        "{html}"
+    );
+    assert!(html.contains("It is at your band."), "{html}");
+    // A home postcode not in the directory is placed by its district.
+    assert!(
+        html.contains("minutes&#39; journey from your home area."),
+        "{html}"
+    );
+    let guard = guard_on(&me);
+    let first = format!("{staff_id}-{}", posts[0]);
+    let second = format!("{staff_id}-{}", posts[1]);
+    assert!(
+        html.contains(&format!(r#"action="/me/matches/{first}""#)),
+        "{html}"
+    );
+
+    // Interested in the first.
+    let fields = [
+        ("form_guard", guard.as_str()),
+        ("to", "interested"),
+        ("reason", ""),
+    ];
+    let answered = browser
+        .post(&app, &format!("/me/matches/{first}"), &fields)
+        .await;
+    assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.body);
+    // Not for me, with no reason: the page says what to write, next to the right vacancy.
+    let fields = [
+        ("form_guard", guard.as_str()),
+        ("to", "declined_by_staff"),
+        ("reason", " "),
+    ];
+    let unsaid = browser
+        .post(&app, &format!("/me/matches/{second}"), &fields)
+        .await;
+    assert_eq!(unsaid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = unsaid.body.as_str().unwrap();
+    assert!(
+        html.contains(&format!(
+            r##"<a href="#reason-{second}">Say why this post is not for you</a>"##
+        )),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(r#"id="reason-{second}""#)),
+        "the link's target is on the page"
+    );
+    // With a reason.
+    let why = "The journey would be too long with my caring responsibilities";
+    let fields = [
+        ("form_guard", guard.as_str()),
+        ("to", "declined_by_staff"),
+        ("reason", why),
+    ];
+    let declined = browser
+        .post(&app, &format!("/me/matches/{second}"), &fields)
+        .await;
+    assert_eq!(declined.status, StatusCode::SEE_OTHER, "{}", declined.body);
+
+    // HR sees both answers, as the API shows them; the page no longer offers them.
+    for (pair, status) in [(&first, "interested"), (&second, "declined_by_staff")] {
+        let shown = app
+            .call(
+                Method::GET,
+                &format!("/api/v1/matches/{pair}"),
+                Some(&p.hr_kings),
+                None,
+            )
+            .await;
+        assert_eq!(shown.body["status"], status, "{}", shown.body);
+    }
+    let me = browser.get(&app, "/me").await;
+    let html = me.body.as_str().unwrap();
+    assert!(
+        !html.contains(&format!(r#"action="/me/matches/{first}""#)),
+        "{html}"
+    );
+    assert!(html.contains("Interested"));
+    // Answering again is refused with a page that says why; another person's pair is not
+    // there to answer.
+    let fields = [
+        ("form_guard", guard.as_str()),
+        ("to", "interested"),
+        ("reason", ""),
+    ];
+    let again = browser
+        .post(&app, &format!("/me/matches/{first}"), &fields)
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(
+        again
+            .body
+            .as_str()
+            .unwrap()
+            .contains("This vacancy cannot be answered now")
+    );
+    let nurse = crate::workflow::nurse(&app, "ME2", "R1H").await;
+    let someone_else = crate::helpers::create(&app, &p.hr_barts, "/api/v1/staff", nurse).await;
+    let theirs = format!("/me/matches/{someone_else}-{}", posts[0]);
+    let other = browser.post(&app, &theirs, &fields).await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    assert!(other.body.as_str().unwrap().contains("Page not found"));
+    app.finish().await;
+}

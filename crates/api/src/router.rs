@@ -163,6 +163,8 @@ pub fn router(state: AppState) -> Router {
             get(pages::get_sign_in).post(pages::post_sign_in),
         )
         .route("/sign-out", post(pages::post_sign_out))
+        .route("/me", get(pages::get_me))
+        .route("/me/matches/{id}", post(pages::post_respond))
         .route(
             "/invitations/{token}",
             get(pages::get_invitation).post(pages::post_invitation),
