@@ -497,3 +497,36 @@ async fn a_staff_member_sees_their_vacancies_with_reasons_and_answers_them() {
     assert!(other.body.as_str().unwrap().contains("Page not found"));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn when_the_service_fails_a_page_says_sorry_in_the_same_look_and_nothing_else() {
+    let app = TestApp::new().await;
+    people(&app).await;
+    let mut browser = Browser::default();
+    let form = browser.get(&app, "/sign-in").await;
+    let guard = guard_on(&form);
+    let signed_in = post_sign_in(&mut browser, &app, &guard, "hr@kch.nhs.uk", PASSWORD).await;
+    assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
+    // The database goes away under the running service.
+    app.db.clone().close().await.unwrap();
+    let home = browser.get(&app, "/").await;
+    assert_eq!(home.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        home.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = home.body.as_str().unwrap();
+    assert!(
+        html.contains("<h1>Sorry, there is a problem with the service</h1>"),
+        "{html}"
+    );
+    assert!(html.contains("Nothing you entered was lost."));
+    assert!(html.contains(r#"href="/assets/nhsuk-frontend.min.css""#));
+    assert!(
+        !html.to_lowercase().contains("sql") && !html.contains("pool"),
+        "no cause shown: {html}"
+    );
+    app.finish().await;
+}

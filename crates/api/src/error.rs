@@ -54,7 +54,7 @@ pub struct Problem {
 }
 
 impl AppError {
-    fn status(&self) -> StatusCode {
+    pub(crate) fn status(&self) -> StatusCode {
         match self {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::NoSuchPage(_) => StatusCode::NOT_FOUND,

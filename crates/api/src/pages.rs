@@ -26,6 +26,52 @@ use crate::state::AppState;
 /// The cookie holding a browser's form guard.
 pub const FORM_GUARD_COOKIE: &str = "redeploy_form_guard";
 
+/// What a page answers when its operation fails: a page in the same look, never problem+json.
+/// An address that leads nowhere gets the not-found page; the service's own fault gets an
+/// apology that says nothing was lost (the cause is logged, never shown).
+#[derive(Debug)]
+pub struct PageError(AppError);
+
+impl From<AppError> for PageError {
+    fn from(error: AppError) -> PageError {
+        PageError(error)
+    }
+}
+
+impl From<store::Error> for PageError {
+    fn from(error: store::Error) -> PageError {
+        PageError(AppError::Store(error))
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        if status == StatusCode::NOT_FOUND {
+            return page(status, &NotFoundPage, None);
+        }
+        let detail;
+        let shown = if status.is_server_error() {
+            tracing::error!(error = ?self.0, "a page failed");
+            MessagePage {
+                heading: "Sorry, there is a problem with the service",
+                message: "Try again later. Nothing you entered was lost.",
+                next_href: "/",
+                next_text: "Go to the home page",
+            }
+        } else {
+            detail = capitalised(&self.0.to_string());
+            MessagePage {
+                heading: "This page cannot be shown",
+                message: &detail,
+                next_href: "/",
+                next_text: "Go to the home page",
+            }
+        };
+        page(status, &shown, None)
+    }
+}
+
 #[derive(Template)]
 #[template(path = "not_found.html")]
 struct NotFoundPage;
@@ -175,7 +221,7 @@ fn expired_form() -> Response {
 }
 
 /// `GET /sign-in`: the sign-in form.
-pub async fn get_sign_in(headers: HeaderMap) -> Result<Response, AppError> {
+pub async fn get_sign_in(headers: HeaderMap) -> Result<Response, PageError> {
     let (guard, new) = form_guard(&headers)?;
     let shown = SignInPage {
         form_guard: guard.clone(),
@@ -201,7 +247,7 @@ pub async fn post_sign_in(
     State(state): State<AppState>,
     parts: Parts,
     Form(form): Form<SignInForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     if !guarded(&parts.headers, &form.form_guard) {
         return Ok(expired_form());
     }
@@ -249,7 +295,7 @@ pub async fn post_sign_in(
 }
 
 /// `GET /`: the signed-in person's home page, or the sign-in page for anyone else.
-pub async fn get_home(State(state): State<AppState>, parts: Parts) -> Result<Response, AppError> {
+pub async fn get_home(State(state): State<AppState>, parts: Parts) -> Result<Response, PageError> {
     let Some(token) = auth::presented_token(&parts) else {
         return Ok(Redirect::to("/sign-in").into_response());
     };
@@ -287,7 +333,7 @@ pub async fn post_sign_out(
     State(state): State<AppState>,
     parts: Parts,
     Form(form): Form<SignOutForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     if !guarded(&parts.headers, &form.form_guard) {
         return Ok(expired_form());
     }
@@ -323,7 +369,7 @@ fn signed_in_to_home(state: &AppState, signed_in: store::sessions::SignedIn) -> 
 }
 
 /// The page for an invitation link that cannot be used, saying why.
-fn unusable_invitation(error: store::Error) -> Result<Response, AppError> {
+fn unusable_invitation(error: store::Error) -> Result<Response, PageError> {
     let (status, message) = match &error {
         store::Error::NotFound(_) => (
             StatusCode::NOT_FOUND,
@@ -355,7 +401,7 @@ pub async fn get_invitation(
     State(state): State<AppState>,
     Path(token): Path<String>,
     headers: HeaderMap,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let found = match state.store.invitation_for(&token).await {
         Ok(found) => found,
         Err(error) => return unusable_invitation(error),
@@ -388,7 +434,7 @@ pub async fn post_invitation(
     Path(token): Path<String>,
     parts: Parts,
     Form(form): Form<InvitationForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     if !guarded(&parts.headers, &form.form_guard) {
         return Ok(expired_form());
     }
@@ -432,7 +478,7 @@ pub async fn post_invitation(
 }
 
 /// The signed-in person a page request comes from, if any (by the session cookie).
-async fn signed_in(state: &AppState, parts: &Parts) -> Result<Option<store::Actor>, AppError> {
+async fn signed_in(state: &AppState, parts: &Parts) -> Result<Option<store::Actor>, PageError> {
     let Some(token) = auth::presented_token(parts) else {
         return Ok(None);
     };
@@ -550,7 +596,7 @@ async fn me_page(
     page_number: u64,
     headers: &HeaderMap,
     problems: Vec<Problem>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let record = state.store.read_staff(actor, staff_id).await?;
     let asked = store::PageRequest::new(Some(page_number), Some(ME_PER_PAGE))?;
     let listed = state.store.staff_matches(actor, staff_id, asked).await?;
@@ -601,7 +647,7 @@ pub async fn get_me(
     State(state): State<AppState>,
     parts: Parts,
     axum::extract::Query(query): axum::extract::Query<MeQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let Some(actor) = signed_in(&state, &parts).await? else {
         return Ok(Redirect::to("/sign-in").into_response());
     };
@@ -637,7 +683,7 @@ pub async fn post_respond(
     Path(match_id): Path<String>,
     parts: Parts,
     Form(form): Form<RespondForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     if !guarded(&parts.headers, &form.form_guard) {
         return Ok(expired_form());
     }
