@@ -491,15 +491,20 @@ impl Snapshot {
     /// The pair scored, if both are known and every hard rule passes (its decision taken
     /// into account).
     pub fn pair(&self, policy: &MatchPolicy, staff_id: i32, vacancy_id: i32) -> Option<Match> {
+        let exclusions = self.pair_exclusions(staff_id, vacancy_id);
+        self.context(policy, &exclusions)
+            .evaluate(self.staff(staff_id)?, self.vacancy(vacancy_id)?)
+    }
+
+    /// What the pair's own decision, if any, rules out.
+    fn pair_exclusions(&self, staff_id: i32, vacancy_id: i32) -> Exclusions {
         let decided: Vec<Arc<match_record::Model>> = self
             .decisions_of_staff(staff_id)
             .iter()
             .filter(|row| row.vacancy_id == vacancy_id)
             .cloned()
             .collect();
-        let exclusions = exclusions_in(&decided);
-        self.context(policy, &exclusions)
-            .evaluate(self.staff(staff_id)?, self.vacancy(vacancy_id)?)
+        exclusions_in(&decided)
     }
 
     /// The pair scored as it stood on `day`, for a history being recorded: the vacancy open
@@ -516,13 +521,7 @@ impl Snapshot {
             open: facts.status == VacancyStatus::Open.code() && facts.closing_date >= day,
             ..self.vacancy(vacancy_id)?.clone()
         };
-        let decided: Vec<Arc<match_record::Model>> = self
-            .decisions_of_staff(staff_id)
-            .iter()
-            .filter(|row| row.vacancy_id == vacancy_id)
-            .cloned()
-            .collect();
-        let exclusions = exclusions_in(&decided);
+        let exclusions = self.pair_exclusions(staff_id, vacancy_id);
         RankContext {
             policy,
             today: day,
