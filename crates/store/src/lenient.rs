@@ -59,6 +59,11 @@ mod tests {
         let read = |json: &str| serde_json::from_str::<Whole>(json).map(|w| w.n);
         assert_eq!(read(r#"{"n": 117}"#).unwrap(), Some(117));
         assert_eq!(read(r#"{"n": 117.0}"#).unwrap(), Some(117));
+        // Read exactly, not to the nearest float the fast parser finds: 2^51 - 1 is whole.
+        assert_eq!(
+            read(r#"{"n": 2251799813685247.0}"#).unwrap(),
+            Some(2_251_799_813_685_247)
+        );
         assert_eq!(read(r#"{"n": null}"#).unwrap(), None);
         assert_eq!(read(r#"{}"#).unwrap(), None);
         assert!(read(r#"{"n": 117.5}"#).is_err());
