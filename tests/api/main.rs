@@ -7,6 +7,7 @@ mod cli;
 mod concurrency;
 mod helpers;
 mod invitations;
+mod journeys;
 mod live_ranking;
 mod matching;
 mod metrics;

@@ -8,12 +8,12 @@ use crate::helpers::{PASSWORD, Reply, TestApp, people};
 
 /// A browser's cookie jar, just big enough for these pages.
 #[derive(Default)]
-struct Browser {
+pub(crate) struct Browser {
     cookies: Vec<(String, String)>,
 }
 
 impl Browser {
-    fn header(&self) -> String {
+    pub(crate) fn header(&self) -> String {
         self.cookies
             .iter()
             .map(|(name, value)| format!("{name}={value}"))
@@ -21,7 +21,7 @@ impl Browser {
             .join("; ")
     }
 
-    fn keep(&mut self, reply: &Reply) {
+    pub(crate) fn keep(&mut self, reply: &Reply) {
         for set in reply.headers.get_all(header::SET_COOKIE) {
             let set = set.to_str().unwrap();
             let (name, rest) = set.split_once('=').unwrap();
@@ -33,11 +33,11 @@ impl Browser {
         }
     }
 
-    fn has(&self, name: &str) -> bool {
+    pub(crate) fn has(&self, name: &str) -> bool {
         self.cookies.iter().any(|(kept, _)| kept == name)
     }
 
-    async fn get(&mut self, app: &TestApp, path: &str) -> Reply {
+    pub(crate) async fn get(&mut self, app: &TestApp, path: &str) -> Reply {
         let request = Request::builder()
             .method(Method::GET)
             .uri(path)
@@ -50,7 +50,12 @@ impl Browser {
         reply
     }
 
-    async fn post(&mut self, app: &TestApp, path: &str, fields: &[(&str, &str)]) -> Reply {
+    pub(crate) async fn post(
+        &mut self,
+        app: &TestApp,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Reply {
         let body: String = fields
             .iter()
             .map(|(name, value)| format!("{name}={}", encode(value)))
@@ -81,7 +86,7 @@ fn encode(value: &str) -> String {
 }
 
 /// The value of the form's hidden guard field on `page`.
-fn guard_on(page: &Reply) -> String {
+pub(crate) fn guard_on(page: &Reply) -> String {
     let html = page.body.as_str().unwrap();
     html.split(r#"name="form_guard" value=""#)
         .nth(1)
@@ -91,7 +96,7 @@ fn guard_on(page: &Reply) -> String {
 }
 
 /// Posts the sign-in form from `browser` with `guard`.
-async fn post_sign_in(
+pub(crate) async fn post_sign_in(
     browser: &mut Browser,
     app: &TestApp,
     guard: &str,
@@ -106,7 +111,7 @@ async fn post_sign_in(
     browser.post(app, "/sign-in", &fields).await
 }
 
-fn location(reply: &Reply) -> &str {
+pub(crate) fn location(reply: &Reply) -> &str {
     reply.headers[header::LOCATION].to_str().unwrap()
 }
 

@@ -66,13 +66,25 @@ pub static ASSETS: &[Asset] = assets![
     "images/nhsuk-opengraph-image.png" => "image/png",
 ];
 
+/// The service's own stylesheet (`assets/redeploy.css`): the few rules the NHS.UK frontend has
+/// no component for, and print.
+pub static OWN_ASSETS: &[Asset] = &[Asset {
+    path: "redeploy.css",
+    content_type: "text/css; charset=utf-8",
+    bytes: include_bytes!("../assets/redeploy.css"),
+}];
+
 /// The stylesheet's path, for pages to link to.
 pub const STYLESHEET: &str = "/assets/nhsuk-frontend.min.css";
 
 /// Serves the file at `/assets/{path}`, or the not-found answer. Files change only with a new
 /// binary, so browsers may keep them for a day.
 pub async fn get_asset(Path(path): Path<String>) -> Response {
-    match ASSETS.iter().find(|asset| asset.path == path) {
+    match ASSETS
+        .iter()
+        .chain(OWN_ASSETS)
+        .find(|asset| asset.path == path)
+    {
         Some(asset) => (
             [
                 (header::CONTENT_TYPE, asset.content_type),

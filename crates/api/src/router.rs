@@ -155,6 +155,11 @@ fn record_response(response: &Response, latency: Duration, span: &Span) {
 /// Builds the router with every route the service serves.
 pub fn router(state: AppState) -> Router {
     let (api, document) = api_routes().split_for_parts();
+    // A page upload carries the file in a form: the largest file an upload takes, and room for
+    // the form around it; the confirmation carries it again as base64, a third larger.
+    let max_file = state.store.settings().uploads.max_bytes;
+    let upload_limit = max_file + 64 * 1024;
+    let confirm_limit = max_file / 3 * 4 + 64 * 1024;
     api.merge(openapi::docs(document))
         .route("/assets/{*path}", get(assets::get_asset))
         .route("/", get(pages::get_home))
@@ -164,6 +169,24 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/sign-out", post(pages::post_sign_out))
         .route("/me", get(pages::get_me))
+        .route("/vacancies/{id}", get(pages::get_vacancy))
+        .route("/staff/{id}", get(pages::get_staff_case))
+        .route(
+            "/matches/{id}",
+            get(pages::get_match).post(pages::post_match),
+        )
+        .route("/reports", get(pages::get_reports))
+        .route("/reports/summary.csv", get(pages::get_reports_csv))
+        .route(
+            "/upload",
+            get(pages::get_upload)
+                .post(pages::post_upload)
+                .layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route(
+            "/upload/confirm",
+            post(pages::post_upload_confirm).layer(DefaultBodyLimit::max(confirm_limit)),
+        )
         .route("/me/matches/{id}", post(pages::post_respond))
         .route(
             "/invitations/{token}",

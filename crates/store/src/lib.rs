@@ -11,6 +11,7 @@
 pub mod api_tokens;
 pub mod audit;
 pub mod authz;
+pub mod awaiting;
 pub mod catalogue;
 pub mod checks;
 pub mod config;

@@ -142,8 +142,15 @@ pub struct MatchDetail {
     pub match_id: String,
     pub staff_id: i32,
     pub vacancy_id: i32,
+    /// The staff member, as a recruiting trust may see them (DESIGN §1).
+    pub staff: CandidateStaff,
+    /// The vacancy.
+    pub vacancy: MatchedVacancy,
     /// Where the pairing has got to: suggested until someone acts on it.
     pub status: String,
+    /// The statuses the signed-in person may move the pair to now, in the workflow's order
+    /// (`trial` on a pair in trial extends it); empty when it is not their move.
+    pub your_moves: Vec<String>,
     /// 0–100.
     pub score: f64,
     pub exact_match: bool,
@@ -740,11 +747,36 @@ impl Store {
             .pop()
             .ok_or(NOT_FOUND)?;
         self.audit_read(actor, "match", id, None).await?;
+        let catalogue = self.catalogue();
+        let status = shown.status();
+        let your_moves = domain::MatchStatus::from_code(&status)
+            .map(|from| {
+                crate::workflow::parties_of(actor, person.trust_id, id.staff_id, post.trust_id)
+                    .moves_from(from)
+                    .into_iter()
+                    .map(|to| to.code().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(MatchDetail {
             match_id: id.to_string(),
             staff_id: id.staff_id,
             vacancy_id: id.vacancy_id,
-            status: shown.status(),
+            staff: CandidateStaff {
+                id: id.staff_id,
+                name: person.name.clone(),
+                band: person.band.clone(),
+                trust: catalogue.trust_code(person.trust_id),
+            },
+            vacancy: MatchedVacancy {
+                id: id.vacancy_id,
+                title: post.title.clone(),
+                band: post.band.clone(),
+                trust: catalogue.trust_code(post.trust_id),
+                site: SiteRef::new(&catalogue, post.site_id),
+            },
+            status,
+            your_moves,
             score: shown.pair.score.get(),
             exact_match: shown.pair.exact_match,
             explanation,

@@ -78,7 +78,8 @@ impl Shown {
     }
 
     /// As a CSV cell.
-    fn cell(&self) -> String {
+    /// The count as a table cell shows it.
+    pub fn cell(&self) -> String {
         match self {
             Shown::Count(n) => n.to_string(),
             Shown::Hidden(text) => text.clone(),

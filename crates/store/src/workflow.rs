@@ -710,7 +710,12 @@ impl Store {
 
 /// Who `actor` is to a pair of staff record `staff_id` (of trust `staff_trust`) and a vacancy
 /// of trust `vacancy_trust`.
-fn parties_of(actor: &Actor, staff_trust: i32, staff_id: i32, vacancy_trust: i32) -> PairParties {
+pub(crate) fn parties_of(
+    actor: &Actor,
+    staff_trust: i32,
+    staff_id: i32,
+    vacancy_trust: i32,
+) -> PairParties {
     let hr_of = |trust| actor.role == Role::TrustHr && actor.trust_id == Some(trust);
     PairParties {
         staff_member: actor.role == Role::Staff && actor.staff_id == Some(staff_id),

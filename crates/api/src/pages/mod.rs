@@ -19,6 +19,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use store::tokens::{TokenKind, new_token, token_hash};
 
+use domain::Role;
+
 use crate::auth::{self, SESSION_COOKIE};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -74,17 +76,17 @@ impl IntoResponse for PageError {
 
 #[derive(Template)]
 #[template(path = "not_found.html")]
-struct NotFoundPage;
+pub(crate) struct NotFoundPage;
 
 /// One thing to correct on a form: the field's id and what to do.
 #[derive(Debug, Clone)]
-struct Problem {
-    field: String,
-    message: String,
+pub(crate) struct Problem {
+    pub(crate) field: String,
+    pub(crate) message: String,
 }
 
 impl Problem {
-    fn new(field: &str, message: impl Into<String>) -> Problem {
+    pub(crate) fn new(field: &str, message: impl Into<String>) -> Problem {
         Problem {
             field: field.to_owned(),
             message: message.into(),
@@ -93,7 +95,7 @@ impl Problem {
 }
 
 /// The message of the problem with `field`, if there is one.
-fn problem_with<'p>(problems: &'p [Problem], field: &str) -> Option<&'p str> {
+pub(crate) fn problem_with<'p>(problems: &'p [Problem], field: &str) -> Option<&'p str> {
     problems
         .iter()
         .find(|p| p.field == field)
@@ -133,16 +135,17 @@ impl InvitationPage {
 /// A page that only says something, with one link onwards.
 #[derive(Template)]
 #[template(path = "message.html")]
-struct MessagePage<'a> {
-    heading: &'a str,
-    message: &'a str,
-    next_href: &'a str,
-    next_text: &'a str,
+pub(crate) struct MessagePage<'a> {
+    pub(crate) heading: &'a str,
+    pub(crate) message: &'a str,
+    pub(crate) next_href: &'a str,
+    pub(crate) next_text: &'a str,
 }
 
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
+    nav: Nav,
     form_guard: String,
     email: String,
     role: &'static str,
@@ -166,7 +169,11 @@ pub async fn not_found(request: Request) -> Response {
 }
 
 /// Renders `template` with `status`, setting the form guard cookie when a new one was made.
-fn page(status: StatusCode, template: &impl Template, new_guard: Option<&str>) -> Response {
+pub(crate) fn page(
+    status: StatusCode,
+    template: &impl Template,
+    new_guard: Option<&str>,
+) -> Response {
     match template.render() {
         Ok(html) => {
             let mut response = (status, Html(html)).into_response();
@@ -192,7 +199,7 @@ fn page(status: StatusCode, template: &impl Template, new_guard: Option<&str>) -
 }
 
 /// The browser's form guard, or a new one to set (the second value says which).
-fn form_guard(headers: &HeaderMap) -> Result<(String, bool), AppError> {
+pub(crate) fn form_guard(headers: &HeaderMap) -> Result<(String, bool), AppError> {
     match auth::cookie(headers, FORM_GUARD_COOKIE) {
         Some(guard) if TokenKind::of_form_guard(&guard) => Ok((guard, false)),
         _ => Ok((
@@ -204,13 +211,13 @@ fn form_guard(headers: &HeaderMap) -> Result<(String, bool), AppError> {
 }
 
 /// Whether a posted form's guard matches the browser's cookie.
-fn guarded(headers: &HeaderMap, posted: &str) -> bool {
+pub(crate) fn guarded(headers: &HeaderMap, posted: &str) -> bool {
     auth::cookie(headers, FORM_GUARD_COOKIE)
         .is_some_and(|cookie| !posted.is_empty() && token_hash(&cookie) == token_hash(posted))
 }
 
 /// The answer to a form posted without its guard: nothing was done.
-fn expired_form() -> Response {
+pub(crate) fn expired_form() -> Response {
     let shown = MessagePage {
         heading: "This form has expired",
         message: "Nothing was changed. Open the page again and send the form from there.",
@@ -310,8 +317,14 @@ pub async fn get_home(State(state): State<AppState>, parts: Parts) -> Result<Res
         }
         Err(other) => return Err(other.into()),
     };
+    match actor.role {
+        Role::TrustHr | Role::Admin => return hr::hr_home(&state, &actor, &parts).await,
+        Role::Partnership => return Ok(Redirect::to("/reports").into_response()),
+        Role::Staff => {}
+    }
     let (guard, new) = form_guard(&parts.headers)?;
     let shown = HomePage {
+        nav: Nav::for_role(actor.role, "/", &guard),
         form_guard: guard.clone(),
         email: actor.email.clone(),
         role: actor.role.label(),
@@ -387,7 +400,7 @@ fn unusable_invitation(error: store::Error) -> Result<Response, PageError> {
     Ok(page(status, &shown, None))
 }
 
-fn capitalised(text: &str) -> String {
+pub(crate) fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
@@ -478,7 +491,10 @@ pub async fn post_invitation(
 }
 
 /// The signed-in person a page request comes from, if any (by the session cookie).
-async fn signed_in(state: &AppState, parts: &Parts) -> Result<Option<store::Actor>, PageError> {
+pub(crate) async fn signed_in(
+    state: &AppState,
+    parts: &Parts,
+) -> Result<Option<store::Actor>, PageError> {
     let Some(token) = auth::presented_token(parts) else {
         return Ok(None);
     };
@@ -493,243 +509,95 @@ async fn signed_in(state: &AppState, parts: &Parts) -> Result<Option<store::Acto
     }
 }
 
-/// One vacancy as the staff member's page shows it.
+/// One link in the menu under the header.
 #[derive(Debug)]
-struct ShownVacancy {
-    match_id: String,
-    title: String,
-    band: String,
-    trust: String,
-    site: String,
-    score: String,
-    exact_match: bool,
-    status: &'static str,
-    reasons: Vec<String>,
-    may_respond: bool,
-    reason_field: String,
+pub(crate) struct NavLink {
+    pub(crate) href: &'static str,
+    pub(crate) label: &'static str,
+    pub(crate) current: bool,
 }
 
-#[derive(Template)]
-#[template(path = "me.html")]
-struct MePage {
-    form_guard: String,
-    name: String,
-    job_title: String,
-    band: String,
-    trust: String,
-    vacancies: Vec<ShownVacancy>,
-    previous_page: Option<u64>,
-    next_page: Option<u64>,
-    problems: Vec<Problem>,
+/// The menu a signed-in person sees: their role's pages, and signing out.
+#[derive(Debug)]
+pub(crate) struct Nav {
+    pub(crate) links: Vec<NavLink>,
+    pub(crate) form_guard: String,
 }
 
-impl MePage {
-    fn problem_with(&self, field: &str) -> Option<&str> {
-        problem_with(&self.problems, field)
-    }
-}
-
-/// Vacancies a page of `/me` shows.
-const ME_PER_PAGE: u64 = 20;
-
-/// Why a vacancy was suggested, in plain words, from its explanation.
-fn reasons(explanation: &store::matches::Explanation) -> Vec<String> {
-    let mut said = Vec::new();
-    let matched = explanation.matched_skills.len();
-    let essential = matched + explanation.missing_skills.len();
-    if explanation.missing_skills.is_empty() && essential > 0 {
-        said.push(format!(
-            "You have every skill it needs: {}.",
-            explanation.matched_skills.join(", ")
-        ));
-    } else if essential > 0 {
-        said.push(format!(
-            "You have {matched} of the {essential} skills it needs{}; it also asks for {}.",
-            if matched > 0 {
-                format!(" ({})", explanation.matched_skills.join(", "))
-            } else {
-                String::new()
-            },
-            explanation.missing_skills.join(", ")
-        ));
-    }
-    if !explanation.matched_desirable_skills.is_empty() {
-        said.push(format!(
-            "You also have skills it would like: {}.",
-            explanation.matched_desirable_skills.join(", ")
-        ));
-    }
-    said.push(match explanation.band_drop {
-        0 => "It is at your band.".to_owned(),
-        1 => "It is one band below yours, which you said you would consider.".to_owned(),
-        n => format!("It is {n} bands below yours, which you said you would consider."),
-    });
-    let from = match explanation.location_basis.as_str() {
-        "home_postcode" => "your home postcode",
-        "home_district" => "your home area",
-        _ => "where you work now",
-    };
-    said.push(format!(
-        "It is about {} minutes' journey from {from}.",
-        explanation.travel_minutes
-    ));
-    if !explanation.still_eligible {
-        said.push(
-            "It no longer fits what you told your HR team; it stays here because you have answered it."
-                .to_owned(),
-        );
-    }
-    said
-}
-
-#[derive(Debug, Deserialize)]
-pub struct MeQuery {
-    page: Option<u64>,
-}
-
-/// Shows `/me` for `actor` (a staff member): their ranked vacancies with the reasons, and a
-/// form for each one they have not answered yet.
-async fn me_page(
-    state: &AppState,
-    actor: &store::Actor,
-    staff_id: i32,
-    page_number: u64,
-    headers: &HeaderMap,
-    problems: Vec<Problem>,
-) -> Result<Response, PageError> {
-    let record = state.store.read_staff(actor, staff_id).await?;
-    let asked = store::PageRequest::new(Some(page_number), Some(ME_PER_PAGE))?;
-    let listed = state.store.staff_matches(actor, staff_id, asked).await?;
-    let vacancies = listed
-        .items
-        .iter()
-        .map(|item| {
-            let status = domain::MatchStatus::from_code(&item.status);
-            ShownVacancy {
-                match_id: item.match_id.clone(),
-                title: item.vacancy.title.clone(),
-                band: item.vacancy.band.clone(),
-                trust: item.vacancy.trust.clone(),
-                site: item.vacancy.site.name.clone(),
-                score: format!("{:.0}", item.score),
-                exact_match: item.exact_match,
-                status: status.map_or("Unknown", domain::MatchStatus::label),
-                reasons: reasons(&item.explanation),
-                may_respond: status == Some(domain::MatchStatus::Suggested),
-                reason_field: format!("reason-{}", item.match_id),
-            }
-        })
-        .collect();
-    let last_page = listed.total.div_ceil(ME_PER_PAGE).max(1);
-    let (guard, new) = form_guard(headers)?;
-    let staff = &record.staff;
-    let shown = MePage {
-        form_guard: guard.clone(),
-        name: staff.name.clone(),
-        job_title: staff.job_title.clone(),
-        band: staff.band.code().to_owned(),
-        trust: staff.trust.as_str().to_owned(),
-        vacancies,
-        previous_page: (page_number > 1).then(|| page_number - 1),
-        next_page: (page_number < last_page).then(|| page_number + 1),
-        problems,
-    };
-    let status = if shown.problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok(page(status, &shown, new.then_some(guard.as_str())))
-}
-
-/// `GET /me`: a staff member's vacancies. Anyone else signed in goes to their home page.
-pub async fn get_me(
-    State(state): State<AppState>,
-    parts: Parts,
-    axum::extract::Query(query): axum::extract::Query<MeQuery>,
-) -> Result<Response, PageError> {
-    let Some(actor) = signed_in(&state, &parts).await? else {
-        return Ok(Redirect::to("/sign-in").into_response());
-    };
-    let Some(staff_id) = actor.staff_id.filter(|_| actor.role == domain::Role::Staff) else {
-        return Ok(Redirect::to("/").into_response());
-    };
-    let page_number = query.page.unwrap_or(1).max(1);
-    me_page(
-        &state,
-        &actor,
-        staff_id,
-        page_number,
-        &parts.headers,
-        Vec::new(),
-    )
-    .await
-}
-
-#[derive(Debug, Deserialize)]
-pub struct RespondForm {
-    #[serde(default)]
-    form_guard: String,
-    #[serde(default)]
-    to: String,
-    #[serde(default)]
-    reason: String,
-}
-
-/// `POST /me/matches/{id}`: the staff member's answer to a vacancy (interested, or not for
-/// them with a reason), by the same operation as `POST /api/v1/matches/{id}/transitions`.
-pub async fn post_respond(
-    State(state): State<AppState>,
-    Path(match_id): Path<String>,
-    parts: Parts,
-    Form(form): Form<RespondForm>,
-) -> Result<Response, PageError> {
-    if !guarded(&parts.headers, &form.form_guard) {
-        return Ok(expired_form());
-    }
-    let Some(actor) = signed_in(&state, &parts).await? else {
-        return Ok(Redirect::to("/sign-in").into_response());
-    };
-    let Some(staff_id) = actor.staff_id.filter(|_| actor.role == domain::Role::Staff) else {
-        return Ok(Redirect::to("/").into_response());
-    };
-    let asked = store::workflow::MoveRequest {
-        to: form.to.clone(),
-        reason: Some(form.reason.clone()).filter(|r| !r.trim().is_empty()),
-        ..Default::default()
-    };
-    match state.store.move_match(&actor, &match_id, asked).await {
-        Ok(_) => Ok(Redirect::to(&format!("/me#vacancy-{match_id}")).into_response()),
-        Err(store::Error::Invalid(fields)) => {
-            let problems = fields
-                .into_iter()
-                .map(|f| {
-                    let field = if f.field == "reason" {
-                        format!("reason-{match_id}")
-                    } else {
-                        f.field
-                    };
-                    let message = if field.starts_with("reason-") {
-                        "Say why this post is not for you".to_owned()
-                    } else {
-                        capitalised(&f.message)
-                    };
-                    Problem { field, message }
+impl Nav {
+    /// The menu for `role`, marking `current` (a path) as the page shown.
+    pub(crate) fn for_role(role: Role, current: &str, form_guard: &str) -> Nav {
+        let pages: &[(&'static str, &'static str)] = match role {
+            Role::Staff => &[("/me", "Your vacancies")],
+            Role::TrustHr => &[("/", "Home"), ("/upload", "Upload a file")],
+            Role::Partnership => &[("/reports", "Savings dashboard")],
+            Role::Admin => &[
+                ("/", "Home"),
+                ("/upload", "Upload a file"),
+                ("/reports", "Savings dashboard"),
+            ],
+        };
+        Nav {
+            links: pages
+                .iter()
+                .map(|&(href, label)| NavLink {
+                    href,
+                    label,
+                    current: href == current,
                 })
-                .collect();
-            me_page(&state, &actor, staff_id, 1, &parts.headers, problems).await
+                .collect(),
+            form_guard: form_guard.to_owned(),
         }
-        Err(store::Error::Conflict(detail)) => {
-            let message = capitalised(&detail);
-            let shown = MessagePage {
-                heading: "This vacancy cannot be answered now",
-                message: &message,
-                next_href: "/me",
-                next_text: "Back to your vacancies",
-            };
-            Ok(page(StatusCode::CONFLICT, &shown, None))
-        }
-        Err(store::Error::NotFound(_)) => Ok(page(StatusCode::NOT_FOUND, &NotFoundPage, None)),
-        Err(other) => Err(other.into()),
     }
 }
+
+/// Who a page is for: the signed-in person when their role is one of `roles`; otherwise the
+/// answer to send instead (the sign-in page for nobody, a refusal for another role).
+pub(crate) async fn visitor(
+    state: &AppState,
+    parts: &Parts,
+    roles: &[Role],
+) -> Result<Result<store::Actor, Response>, PageError> {
+    let Some(actor) = signed_in(state, parts).await? else {
+        return Ok(Err(Redirect::to("/sign-in").into_response()));
+    };
+    if !roles.contains(&actor.role) {
+        let shown = MessagePage {
+            heading: "This page is not for your account",
+            message: "Your account cannot open this page. Your home page has the pages for your work.",
+            next_href: "/",
+            next_text: "Go to your home page",
+        };
+        return Ok(Err(page(StatusCode::FORBIDDEN, &shown, None)));
+    }
+    Ok(Ok(actor))
+}
+
+/// Whole pounds with thousands separators, for pages: `£64,956`.
+pub(crate) fn pounds(amount: f64) -> String {
+    let whole = amount.round() as i64;
+    let digits = whole.unsigned_abs().to_string();
+    let mut grouped = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    format!("{}£{grouped}", if whole < 0 { "−" } else { "" })
+}
+
+/// A status's code in words, for pages.
+pub(crate) fn status_label(code: &str) -> &'static str {
+    domain::MatchStatus::from_code(code).map_or("Unknown", domain::MatchStatus::label)
+}
+
+pub mod hr;
+mod reasons;
+pub mod reports;
+pub mod staff;
+pub mod upload;
+pub use hr::{get_match, get_staff_case, get_vacancy, post_match};
+pub use reports::{get_reports, get_reports_csv};
+pub use staff::{get_me, post_respond};
+pub use upload::{get_upload, post_upload, post_upload_confirm};

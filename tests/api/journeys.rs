@@ -1,0 +1,493 @@
+//! The HR and partnership journeys through the pages, driven as a browser without JavaScript
+//! would: each form posted with the page's own guard and the cookies the service set. HR
+//! uploads a file with a bad row and sees the row's message, fixes it, confirms, opens a
+//! vacancy and moves a candidate to interview; the partnership reads and filters the
+//! dashboard and downloads its CSV; and each role is refused another role's pages.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use sea_orm::{EntityTrait, PaginatorTrait};
+use serde_json::json;
+use store::entities::vacancy;
+
+use crate::helpers::{PASSWORD, Reply, TestApp, create, people};
+use crate::pages::{Browser, guard_on, location, post_sign_in};
+
+/// A browser signed in as `email` through the sign-in page.
+async fn signed_in_browser(app: &TestApp, email: &str) -> Browser {
+    let mut browser = Browser::default();
+    let form = browser.get(app, "/sign-in").await;
+    let guard = guard_on(&form);
+    let reply = post_sign_in(&mut browser, app, &guard, email, PASSWORD).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert!(browser.has("redeploy_session"));
+    browser
+}
+
+/// Posts the upload form as a browser does: multipart, with the file.
+async fn post_upload(
+    browser: &mut Browser,
+    app: &TestApp,
+    guard: &str,
+    kind: &str,
+    file_name: &str,
+    file: &[u8],
+) -> Reply {
+    const BOUNDARY: &str = "----redeploy-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in [("form_guard", guard), ("kind", kind)] {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/upload")
+        .header(header::ACCEPT, "text/html")
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .header(header::COOKIE, browser.header())
+        .body(Body::from(body))
+        .unwrap();
+    let reply = app.send(request).await;
+    browser.keep(&reply);
+    reply
+}
+
+fn html(reply: &Reply) -> &str {
+    reply.body.as_str().unwrap_or("")
+}
+
+/// The value of hidden field `name` on a page.
+fn hidden(reply: &Reply, name: &str) -> String {
+    html(reply)
+        .split(&format!(r#"name="{name}" value=""#))
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no hidden {name} on {}", html(reply)))
+        .to_owned()
+}
+
+/// Every `href` on a page that starts with `prefix`.
+fn links(reply: &Reply, prefix: &str) -> Vec<String> {
+    html(reply)
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|href| href.starts_with(prefix))
+        .map(|href| href.replace("&amp;", "&").replace("&#38;", "&"))
+        .collect()
+}
+
+const VACANCY_HEADER: &str = "Job reference,Job title,Pay band,Staff group,Site,Hours,Closing date,Essential skills,Desirable skills,Registration required,Contact email";
+
+fn vacancy_file(second_band: &str) -> Vec<u8> {
+    format!(
+        "{VACANCY_HEADER}\n\
+         KCH-J1,Ward Sister,6,Nursing and Midwifery Registered,King's College Hospital (Denmark Hill),37.5,31/12/2099,Wound care,,NMC,recruitment@kch.nhs.uk\n\
+         KCH-J2,Staff Nurse,{second_band},Nursing and Midwifery Registered,King's College Hospital (Denmark Hill),37.5,31/12/2099,Wound care,,NMC,recruitment@kch.nhs.uk\n"
+    )
+    .into_bytes()
+}
+
+async fn vacancies_stored(app: &TestApp) -> u64 {
+    vacancy::Entity::find().count(&app.db).await.unwrap()
+}
+
+#[tokio::test]
+async fn hr_uploads_a_file_fixes_its_bad_row_and_moves_a_candidate_to_interview() {
+    let app = TestApp::new().await;
+    let p = people(&app).await;
+    let nurse = crate::workflow::nurse(&app, "J1", "RJZ").await;
+    let staff_id = create(&app, &p.hr_kings, "/api/v1/staff", nurse).await;
+    let mut hr = signed_in_browser(&app, "hr@kch.nhs.uk").await;
+
+    // Home: the active case is listed, nothing waits, no vacancy yet.
+    let home = hr.get(&app, "/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(html(&home).contains("<title>Home – Redeploy London</title>"));
+    assert!(
+        html(&home).contains("Waiting on you (0)"),
+        "{}",
+        html(&home)
+    );
+    assert!(html(&home).contains(&format!(r#"<a href="/staff/{staff_id}">Nurse J1</a>"#)));
+    assert!(html(&home).contains("Open vacancies (0)"));
+
+    // A file with one bad row: every problem by row and column, nothing written.
+    let form = hr.get(&app, "/upload").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let guard = guard_on(&form);
+    let bad = post_upload(
+        &mut hr,
+        &app,
+        &guard,
+        "vacancies",
+        "posts.csv",
+        &vacancy_file("Band 99"),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let page = html(&bad);
+    assert!(
+        page.contains("posts.csv has 1 problem. Nothing has been saved."),
+        "{page}"
+    );
+    let row = page
+        .split("<td class=\"nhsuk-table__cell\">3</td>")
+        .nth(1)
+        .expect("row 3 listed");
+    assert!(row.contains("Pay band") && row.contains("Band 99"), "{row}");
+    assert_eq!(vacancies_stored(&app).await, 0);
+
+    // Neither a post without the guard nor one without a kind writes anything.
+    let unguarded = post_upload(
+        &mut hr,
+        &app,
+        "",
+        "vacancies",
+        "posts.csv",
+        &vacancy_file("5"),
+    )
+    .await;
+    assert_eq!(unguarded.status, StatusCode::BAD_REQUEST);
+    let no_kind = post_upload(&mut hr, &app, &guard, "", "posts.csv", &vacancy_file("5")).await;
+    assert_eq!(no_kind.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html(&no_kind).contains(r##"<a href="#kind-vacancies">Select whether the file holds vacancies or at-risk staff</a>"##));
+
+    // Fixed: a preview of what confirming does, still nothing written; then confirmed.
+    let fixed = post_upload(
+        &mut hr,
+        &app,
+        &guard,
+        "vacancies",
+        "posts.csv",
+        &vacancy_file("5"),
+    )
+    .await;
+    assert_eq!(fixed.status, StatusCode::OK, "{}", html(&fixed));
+    assert!(html(&fixed).contains("Check and confirm the upload"));
+    assert_eq!(vacancies_stored(&app).await, 0);
+    let confirm = [
+        ("form_guard", guard.clone()),
+        ("kind", hidden(&fixed, "kind")),
+        ("file_name", hidden(&fixed, "file_name")),
+        ("file", hidden(&fixed, "file")),
+    ];
+    let fields: Vec<(&str, &str)> = confirm.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let saved = hr.post(&app, "/upload/confirm", &fields).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", html(&saved));
+    assert!(html(&saved).contains("posts.csv is saved"));
+    assert!(html(&saved).contains("2 vacancies added, 0 updated, 0 unchanged"));
+    assert_eq!(vacancies_stored(&app).await, 2);
+
+    // The home page lists both; the band 6 post has the nurse as an exact-match candidate.
+    let home = hr.get(&app, "/").await;
+    assert!(html(&home).contains("Open vacancies (2)"));
+    let ward_sister = links(&home, "/vacancies/")
+        .into_iter()
+        .find(|href| html(&home).contains(&format!(r#"<a href="{href}">Ward Sister</a>"#)))
+        .expect("a link to the Ward Sister post");
+    let vacancy_page = hr.get(&app, &ward_sister).await;
+    assert_eq!(vacancy_page.status, StatusCode::OK);
+    let page = html(&vacancy_page);
+    assert!(page.contains("<h1>Ward Sister, band 6</h1>"), "{page}");
+    assert!(page.contains("Nurse J1") && page.contains("Exact match"));
+    assert!(page.contains("Has every essential skill: Wound care."));
+    let pair_href = links(&vacancy_page, "/matches/").remove(0);
+    let pair = pair_href.trim_start_matches("/matches/").to_owned();
+
+    // The candidate says they are interested (admin acts for them here).
+    let (status, _) =
+        crate::workflow::move_pair(&app, &p.admin, &pair, json!({"to": "interested"})).await;
+    assert_eq!(status, StatusCode::OK);
+    let home = hr.get(&app, "/").await;
+    assert!(html(&home).contains("Waiting on you (1)"));
+    assert!(links(&home, "/matches/").contains(&pair_href));
+
+    // Shortlist, then interview: without a date the form says what to enter.
+    let pair_page = hr.get(&app, &pair_href).await;
+    assert_eq!(pair_page.status, StatusCode::OK);
+    assert!(html(&pair_page).contains(">Shortlist</button>"));
+    let guard = guard_on(&pair_page);
+    let moved = hr
+        .post(
+            &app,
+            &pair_href,
+            &[("form_guard", &guard), ("to", "shortlisted")],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER);
+    let pair_page = hr.get(&app, &pair_href).await;
+    assert!(html(&pair_page).contains("Shortlisted"));
+    assert!(html(&pair_page).contains(">Invite to interview</button>"));
+
+    let undated = hr
+        .post(
+            &app,
+            &pair_href,
+            &[("form_guard", &guard), ("to", "interview")],
+        )
+        .await;
+    assert_eq!(undated.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html(&undated).contains("<title>Error: "));
+    assert!(
+        html(&undated).contains(r##"<a href="#interview-day">"##),
+        "{}",
+        html(&undated)
+    );
+
+    let not_a_date = [
+        ("form_guard", guard.as_str()),
+        ("to", "interview"),
+        ("day", "31"),
+        ("month", "2"),
+        ("year", "2027"),
+    ];
+    let refused = hr.post(&app, &pair_href, &not_a_date).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html(&refused).contains("Enter a real date"));
+
+    let dated = [
+        ("form_guard", guard.as_str()),
+        ("to", "interview"),
+        ("day", "27"),
+        ("month", "3"),
+        ("year", "2027"),
+    ];
+    let moved = hr.post(&app, &pair_href, &dated).await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", html(&moved));
+    let pair_page = hr.get(&app, &pair_href).await;
+    let page = html(&pair_page);
+    assert!(page.contains("Shortlisted to Interview"), "{page}");
+    assert!(page.contains("hr@kch.nhs.uk"));
+
+    // The JSON API sees the same pair where the page left it.
+    let shown = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/matches/{pair}"),
+            Some(&p.hr_kings),
+            None,
+        )
+        .await;
+    assert_eq!(shown.body["status"], "interview");
+    assert_eq!(shown.body["history"][2]["to"], "interview");
+    assert_eq!(
+        shown.body["your_moves"],
+        json!(["offered", "rejected_by_employer", "withdrawn"])
+    );
+
+    // The case page shows the pair where it has got to.
+    let case = hr.get(&app, &format!("/staff/{staff_id}")).await;
+    assert_eq!(case.status, StatusCode::OK);
+    assert!(html(&case).contains("Interview"));
+}
+
+#[tokio::test]
+async fn the_partnership_reads_filters_and_downloads_the_dashboard_with_small_counts_hidden() {
+    let app = TestApp::new().await;
+    let p = people(&app).await;
+    // One redeployment, so that its count is hidden and its savings never shown.
+    let staff_id = create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/staff",
+        crate::workflow::nurse(&app, "R1", "RJZ").await,
+    )
+    .await;
+    let vacancy_id = create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/vacancies",
+        crate::workflow::ward_post(&app, "R-W1").await,
+    )
+    .await;
+    let pair = format!("{staff_id}-{vacancy_id}");
+    crate::workflow::moves_through(
+        &app,
+        &p.admin,
+        &pair,
+        &crate::workflow::path_to_redeployment(),
+    )
+    .await;
+
+    let mut analyst = signed_in_browser(&app, "analyst@london.nhs.uk").await;
+    let home = analyst.get(&app, "/").await;
+    assert_eq!(home.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&home), "/reports");
+    let dashboard = analyst.get(&app, "/reports").await;
+    assert_eq!(dashboard.status, StatusCode::OK);
+    let page = html(&dashboard);
+    assert!(page.contains("<title>Savings dashboard – Redeploy London</title>"));
+    assert!(page.contains(r#"<svg class="redeploy-chart" role="img""#));
+    assert!(page.contains("<strong>&#60;5</strong>"), "{page}");
+    assert!(
+        !page.contains("Nurse R1"),
+        "no personal data on the dashboard"
+    );
+    assert!(
+        !page.contains('£'),
+        "a hidden count's savings are never shown: {page}"
+    );
+
+    // By month, for this year: the filter's own form fields, sent as the browser sends them.
+    let today = chrono::Utc::now().date_naive();
+    let from = format!("{}-01-01", today.format("%Y"));
+    let to = today.to_string();
+    let by_month = analyst
+        .get(
+            &app,
+            &format!("/reports?from={from}&to={to}&group_by=month"),
+        )
+        .await;
+    assert_eq!(by_month.status, StatusCode::OK);
+    let page = html(&by_month);
+    assert!(page.contains(r#"<option value="month" selected>"#));
+    assert!(page.contains(&today.format("%B %Y").to_string()), "{page}");
+
+    // The CSV link downloads what the API gives for the same filters.
+    let csv_href = links(&by_month, "/reports/summary.csv").remove(0);
+    let request = Request::builder()
+        .uri(&csv_href)
+        .header(header::COOKIE, analyst.header())
+        .body(Body::empty())
+        .unwrap();
+    let csv = app.send(request).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        csv.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+    let api = Request::builder()
+        .uri(format!(
+            "/api/v1/reports/summary?from={from}&to={to}&group_by=month"
+        ))
+        .header(header::AUTHORIZATION, format!("Bearer {}", p.analyst))
+        .header(header::ACCEPT, "text/csv")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(csv.body, app.send(api).await.body);
+
+    // A date that is not one: the filters say what to correct.
+    let wrong = analyst.get(&app, "/reports?from=2026-13-45").await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html(&wrong).contains(r##"<a href="#from">"##),
+        "{}",
+        html(&wrong)
+    );
+}
+
+#[tokio::test]
+async fn each_role_is_refused_the_pages_of_the_others() {
+    let app = TestApp::new().await;
+    let p = people(&app).await;
+    let vacancy_id = create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/vacancies",
+        crate::workflow::ward_post(&app, "X-W1").await,
+    )
+    .await;
+    let staff_id = create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/staff",
+        crate::workflow::nurse(&app, "X1", "RJZ").await,
+    )
+    .await;
+    let vacancy = format!("/vacancies/{vacancy_id}");
+    let case = format!("/staff/{staff_id}");
+    let pair = format!("/matches/{staff_id}-{vacancy_id}");
+
+    // Nobody signed in: every page sends them to sign in.
+    let mut nobody = Browser::default();
+    for path in [
+        "/upload",
+        "/reports",
+        vacancy.as_str(),
+        case.as_str(),
+        pair.as_str(),
+        "/me",
+    ] {
+        let reply = nobody.get(&app, path).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(location(&reply), "/sign-in", "{path}");
+    }
+
+    // Trust HR: not the dashboard; not another trust's vacancy or case.
+    let mut kings = signed_in_browser(&app, "hr@kch.nhs.uk").await;
+    assert_eq!(
+        kings.get(&app, "/reports").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        kings.get(&app, "/reports/summary.csv").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(kings.get(&app, &vacancy).await.status, StatusCode::OK);
+    let mut barts = signed_in_browser(&app, "hr@bartshealth.nhs.uk").await;
+    for path in [vacancy.as_str(), case.as_str()] {
+        let reply = barts.get(&app, path).await;
+        assert!(
+            matches!(reply.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+            "{path}: {}",
+            reply.status
+        );
+        assert!(!html(&reply).contains("Nurse X1"));
+    }
+
+    // The partnership: no page with a person or a post on it, and no upload.
+    let mut analyst = signed_in_browser(&app, "analyst@london.nhs.uk").await;
+    for path in ["/upload", vacancy.as_str(), case.as_str(), pair.as_str()] {
+        let reply = analyst.get(&app, path).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{path}");
+        assert!(html(&reply).contains("This page is not for your account"));
+    }
+    let guard = guard_on(&analyst.get(&app, "/reports").await);
+    let refused = analyst
+        .post(
+            &app,
+            &pair,
+            &[("form_guard", &guard), ("to", "shortlisted")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    // Admin may open all of them.
+    let mut admin = signed_in_browser(&app, "admin@london.nhs.uk").await;
+    for path in [
+        "/",
+        "/upload",
+        "/reports",
+        vacancy.as_str(),
+        case.as_str(),
+        pair.as_str(),
+    ] {
+        let reply = admin.get(&app, path).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}: {}", html(&reply));
+    }
+    let _ = p;
+}
