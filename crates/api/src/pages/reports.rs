@@ -65,7 +65,7 @@ struct Chart {
     bars: Vec<Bar>,
 }
 
-/// The chart's geometry: labels in the first 170 units, bars in the next 330 (the template
+/// The chart's geometry: labels in the first 215 units, bars in the next 330 (the template
 /// places them), a line per group.
 const BAR_SPACE: f64 = 330.0;
 const ROW_HEIGHT: f64 = 26.0;
