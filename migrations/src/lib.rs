@@ -18,6 +18,7 @@ mod m20261205_000007_decided_matches_only;
 mod m20261206_000008_case_workflow;
 mod m20261206_000009_decline_judgement;
 mod m20261206_000010_pension_strain;
+mod m20261206_000011_email_frequency;
 mod support;
 
 #[derive(Debug)]
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000008_case_workflow::Migration),
             Box::new(m20261206_000009_decline_judgement::Migration),
             Box::new(m20261206_000010_pension_strain::Migration),
+            Box::new(m20261206_000011_email_frequency::Migration),
         ]
     }
 }

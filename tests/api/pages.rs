@@ -324,7 +324,11 @@ async fn the_invitation_link_read_from_the_queued_email_sets_a_password_and_sign
         )
         .await;
     assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.body);
-    assert_eq!(location(&set), "/");
+    assert_eq!(
+        location(&set),
+        "/me/profile?welcome=1",
+        "on to complete the profile"
+    );
     let home = browser.get(&app, "/").await;
     assert_eq!(home.status, StatusCode::OK);
     let html = home.body.as_str().unwrap();
@@ -332,6 +336,8 @@ async fn the_invitation_link_read_from_the_queued_email_sets_a_password_and_sign
         html.contains("inv1@nhs.net") && html.contains("At-risk staff member"),
         "{html}"
     );
+
+    complete_the_profile(&app, &mut browser, &p.hr_kings).await;
 
     // The same link again, and a made-up one: a page that says so, in the same look.
     for (address, status) in [
@@ -534,4 +540,132 @@ async fn when_the_service_fails_a_page_says_sorry_in_the_same_look_and_nothing_e
         "no cause shown: {html}"
     );
     app.finish().await;
+}
+
+/// The staff member completes the profile HR started, then asks why a post is not suggested.
+async fn complete_the_profile(app: &TestApp, browser: &mut Browser, hr: &str) {
+    let profile = browser.get(app, "/me/profile?welcome=1").await;
+    assert_eq!(profile.status, StatusCode::OK);
+    let html = profile.body.as_str().unwrap().to_owned();
+    assert!(html.contains("Welcome, Nurse INV1."), "{html}");
+    assert!(
+        html.contains(">IV therapy\nWound care</textarea>"),
+        "{html}"
+    );
+    assert!(html.contains(r#"id="max_travel_minutes" name="max_travel_minutes" type="text" inputmode="numeric" value="90""#));
+    assert!(
+        html.contains(r#"<datalist id="skill-vocabulary">"#)
+            && html.contains(r#"<option value="Tissue viability">"#)
+    );
+    assert!(html.contains(r#"value="daily" checked"#));
+    let guard = guard_on(&profile);
+    let mut fields = vec![
+        ("form_guard", guard.as_str()),
+        ("skills", "Wound care\nIV therapy"),
+        ("add_skill", "Tissue viability"),
+        ("registrations", "NMC"),
+        ("home_postcode", "SE5 8AZ"),
+        ("max_travel_minutes", "forty"),
+        ("hours_min", "30"),
+        ("hours_max", "37.5"),
+        ("lower_band_consent", "yes"),
+        ("email_frequency", "weekly"),
+    ];
+
+    // A journey time in words: the form comes back saying what to type, nothing saved.
+    let wrong = browser.post(app, "/me/profile", &fields).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = wrong.body.as_str().unwrap();
+    assert!(html.contains(r##"<a href="#max_travel_minutes">Enter the longest journey you will make, in minutes as a number"##), "{html}");
+    assert!(
+        html.contains(">Wound care\nIV therapy</textarea>"),
+        "what was typed is kept"
+    );
+
+    // Hours the wrong way round: the store's own check, linked to the field.
+    fields[5] = ("max_travel_minutes", "45");
+    fields[6] = ("hours_min", "40");
+    let reversed = browser.post(app, "/me/profile", &fields).await;
+    assert_eq!(
+        reversed.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reversed.body
+    );
+    assert!(
+        reversed
+            .body
+            .as_str()
+            .unwrap()
+            .contains(r##"<a href="#hours_"##),
+        "{}",
+        reversed.body
+    );
+
+    fields[6] = ("hours_min", "30");
+    let saved = browser.post(app, "/me/profile", &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(location(&saved), "/me?saved=1");
+    let me = browser.get(app, "/me?saved=1").await;
+    assert!(me.body.as_str().unwrap().contains("Your profile is saved."));
+
+    // HR sees what the person changed through the API; what HR keeps is untouched.
+    let listed = app
+        .call(
+            axum::http::Method::GET,
+            "/api/v1/staff?per_page=500",
+            Some(hr),
+            None,
+        )
+        .await;
+    let id = listed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["staff_number"] == "INV1")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let record = app
+        .call(
+            axum::http::Method::GET,
+            &format!("/api/v1/staff/{id}"),
+            Some(hr),
+            None,
+        )
+        .await;
+    let record = &record.body;
+    assert_eq!(record["max_travel_minutes"], 45);
+    assert_eq!(record["email_frequency"], "weekly");
+    assert_eq!(record["lower_band_consent"], true);
+    assert_eq!(record["band"], "6");
+    let skills: Vec<&str> = record["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["skill"].as_str().unwrap())
+        .collect();
+    assert!(skills.contains(&"Tissue viability"), "{skills:?}");
+
+    // "Why not": a band 8a post is more than one band above; an unknown reference is said so.
+    let mut post = crate::workflow::ward_post(app, "WHY-1").await;
+    post["band"] = serde_json::json!("8a");
+    crate::helpers::create(app, hr, "/api/v1/vacancies", post).await;
+    let why = browser.get(app, "/me/why-not?reference=WHY-1").await;
+    assert_eq!(why.status, StatusCode::OK);
+    let html = why.body.as_str().unwrap();
+    assert!(
+        html.contains("It is not suggested to you because:"),
+        "{html}"
+    );
+    assert!(html.contains("band"), "{html}");
+    let unknown = browser.get(app, "/me/why-not?reference=NO-SUCH").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert!(
+        unknown
+            .body
+            .as_str()
+            .unwrap()
+            .contains("No open vacancy has the reference NO-SUCH")
+    );
 }

@@ -498,10 +498,14 @@ async fn the_three_journeys_work_in_a_real_browser_and_every_page_passes_axe() {
     journey
         .click("button[type=submit]:not(.redeploy-link-button)")
         .await;
-    journey.wait_for("You are signed in").await;
-    journey.check("staff-home").await;
-    journey.click("main a[href='/me']").await;
-    journey.wait_for("<h1>Your vacancies</h1>").await;
+    // Then completes the profile HR started: a shorter journey, and a weekly email.
+    journey.wait_for("Welcome, Ada Browser.").await;
+    journey.check("staff-profile").await;
+    journey.fill("#max_travel_minutes", "45").await;
+    journey.click("#email_frequency-weekly").await;
+    journey.fill("#add_skill", "Pressure area care").await;
+    journey.click("main button[type=submit]").await;
+    journey.wait_for("Your profile is saved.").await;
     let mut found = false;
     for _ in 0..20 {
         let page = journey.source().await;
@@ -576,6 +580,10 @@ async fn the_three_journeys_work_in_a_real_browser_and_every_page_passes_axe() {
     journey.check("refused").await;
     journey.sign_in(&staff_email, &staff_password).await;
     journey.wait_for("You are signed in").await;
+    journey.check("staff-home").await;
+    journey.open("/me/why-not?reference=BRW-TV2").await;
+    journey.wait_for("Staff Nurse (Browser)").await;
+    journey.check("staff-why-not").await;
     journey.open("/upload").await;
     assert!(
         journey
@@ -642,5 +650,5 @@ async fn the_three_journeys_work_in_a_real_browser_and_every_page_passes_axe() {
     drop(driver);
     server.stop();
     db.finish().await;
-    assert!(checked >= 18, "every page was checked: {checked}");
+    assert!(checked >= 20, "every page was checked: {checked}");
 }

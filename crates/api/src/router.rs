@@ -169,6 +169,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/sign-out", post(pages::post_sign_out))
         .route("/me", get(pages::get_me))
+        .route(
+            "/me/profile",
+            get(pages::get_profile).post(pages::post_profile),
+        )
+        .route("/me/why-not", get(pages::get_why_not))
         .route("/vacancies/{id}", get(pages::get_vacancy))
         .route("/staff/{id}", get(pages::get_staff_case))
         .route(

@@ -355,6 +355,7 @@ impl<'a> Generator<'a> {
             date_of_birth,
             status: CaseStatus::Active,
             pension_strain: None,
+            email_frequency: domain::EmailFrequency::Daily,
         }
     }
 

@@ -30,7 +30,8 @@ pub use money::Money;
 pub use organisation::{HcasZone, OdsCode, Site, Trust, TrustKind};
 pub use pay::{PayRange, PayScale};
 pub use people::{
-    AtRiskStaff, EmailAddress, Hours, HoursRange, PriorityTier, TravelLimit, Vacancy, Wte,
+    AtRiskStaff, EmailAddress, EmailFrequency, Hours, HoursRange, PriorityTier, TravelLimit,
+    Vacancy, Wte,
 };
 pub use postcode::{Postcode, PostcodeDistrict};
 pub use redundancy::{Savings, SavingsInputs, SavingsPolicy, completed_years};

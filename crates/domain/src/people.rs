@@ -329,6 +329,18 @@ pub struct AtRiskStaff {
     /// The early-retirement pension strain cost, when HR has entered it: counted in the
     /// redundancy cost a redeployment avoids (DESIGN §2) if the person is eligible.
     pub pension_strain: Option<Money>,
+    /// How often they want the digest of new suitable vacancies.
+    pub email_frequency: EmailFrequency,
+}
+
+crate::code_enum::code_enum! {
+    /// How often a staff member wants the digest of new suitable vacancies by email. An exact
+    /// match and a change to a case they take part in are sent at once whatever they choose.
+    pub enum EmailFrequency {
+        Daily => ("daily", "Once a day"),
+        Weekly => ("weekly", "Once a week"),
+        Off => ("off", "Never: I will look on the service"),
+    }
 }
 
 /// A post a trust wants to fill.

@@ -45,6 +45,7 @@ pub const SELF_SERVICE_FIELDS: &[&str] = &[
     "hours_min",
     "hours_max",
     "lower_band_consent",
+    "email_frequency",
 ];
 
 /// Which at-risk staff records an actor may read.

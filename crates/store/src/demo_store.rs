@@ -151,6 +151,7 @@ pub async fn load_demo(
                 redeployment_period_ends: Set(s.redeployment_period_ends),
                 salary_pence: Set(s.salary.map(|m| m.pence())),
                 pension_strain_pence: Set(s.pension_strain.map(|m| m.pence())),
+                email_frequency: Set(s.email_frequency.code().to_owned()),
                 wte: Set(s.wte.get()),
                 continuous_service_start: Set(s.continuous_service_start),
                 date_of_birth: Set(s.date_of_birth),

@@ -123,6 +123,7 @@ pub(crate) async fn hr_home(
             &store::vacancies::operations::VacancyListFilter {
                 trust: None,
                 status: Some("open".to_owned()),
+                reference: None,
             },
             first,
         )

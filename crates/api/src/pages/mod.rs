@@ -371,8 +371,13 @@ pub async fn post_sign_out(
 /// Signs the browser in with `signed_in` (the session cookie the JSON route sets) and sends
 /// it to the home page.
 fn signed_in_to_home(state: &AppState, signed_in: store::sessions::SignedIn) -> Response {
+    signed_in_to(state, signed_in, "/")
+}
+
+/// Signs the browser in with `signed_in` and sends it to `to`.
+fn signed_in_to(state: &AppState, signed_in: store::sessions::SignedIn, to: &str) -> Response {
     let api = crate::routes::session::signed_in_response(state, signed_in);
-    let mut response = Redirect::to("/").into_response();
+    let mut response = Redirect::to(to).into_response();
     for cookie in api.headers().get_all(header::SET_COOKIE) {
         response
             .headers_mut()
@@ -479,7 +484,7 @@ pub async fn post_invitation(
         .accept_invitation(&token, &form.password, auth::client_ip(&parts))
         .await
     {
-        Ok(signed_in) => Ok(signed_in_to_home(&state, signed_in)),
+        Ok(signed_in) => Ok(signed_in_to(&state, signed_in, "/me/profile?welcome=1")),
         Err(store::Error::Invalid(fields)) => Ok(again(
             fields
                 .into_iter()
@@ -528,7 +533,11 @@ impl Nav {
     /// The menu for `role`, marking `current` (a path) as the page shown.
     pub(crate) fn for_role(role: Role, current: &str, form_guard: &str) -> Nav {
         let pages: &[(&'static str, &'static str)] = match role {
-            Role::Staff => &[("/me", "Your vacancies")],
+            Role::Staff => &[
+                ("/me", "Your vacancies"),
+                ("/me/profile", "Your profile"),
+                ("/me/why-not", "Why not?"),
+            ],
             Role::TrustHr => &[("/", "Home"), ("/upload", "Upload a file")],
             Role::Partnership => &[("/reports", "Savings dashboard")],
             Role::Admin => &[
@@ -593,11 +602,13 @@ pub(crate) fn status_label(code: &str) -> &'static str {
 }
 
 pub mod hr;
+pub mod profile;
 mod reasons;
 pub mod reports;
 pub mod staff;
 pub mod upload;
 pub use hr::{get_match, get_staff_case, get_vacancy, post_match};
+pub use profile::{get_profile, get_why_not, post_profile};
 pub use reports::{get_reports, get_reports_csv};
 pub use staff::{get_me, post_respond};
 pub use upload::{get_upload, post_upload, post_upload_confirm};

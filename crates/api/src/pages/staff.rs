@@ -47,6 +47,8 @@ struct MePage {
     vacancies: Vec<ShownVacancy>,
     previous_page: Option<u64>,
     next_page: Option<u64>,
+    /// The profile was just saved: say so.
+    saved: bool,
     problems: Vec<Problem>,
 }
 
@@ -62,6 +64,7 @@ const ME_PER_PAGE: u64 = 20;
 #[derive(Debug, Deserialize)]
 pub struct MeQuery {
     page: Option<u64>,
+    saved: Option<String>,
 }
 
 /// Shows `/me` for `actor` (a staff member): their ranked vacancies with the reasons, and a
@@ -73,6 +76,7 @@ async fn me_page(
     page_number: u64,
     headers: &HeaderMap,
     problems: Vec<Problem>,
+    saved: bool,
 ) -> Result<Response, PageError> {
     let record = state.store.read_staff(actor, staff_id).await?;
     let asked = store::PageRequest::new(Some(page_number), Some(ME_PER_PAGE))?;
@@ -110,6 +114,7 @@ async fn me_page(
         vacancies,
         previous_page: (page_number > 1).then(|| page_number - 1),
         next_page: (page_number < last_page).then(|| page_number + 1),
+        saved,
         problems,
     };
     let status = if shown.problems.is_empty() {
@@ -140,6 +145,7 @@ pub async fn get_me(
         page_number,
         &parts.headers,
         Vec::new(),
+        query.saved.is_some(),
     )
     .await
 }
@@ -195,7 +201,7 @@ pub async fn post_respond(
                     Problem { field, message }
                 })
                 .collect();
-            me_page(&state, &actor, staff_id, 1, &parts.headers, problems).await
+            me_page(&state, &actor, staff_id, 1, &parts.headers, problems, false).await
         }
         Err(store::Error::Conflict(detail)) => {
             let message = capitalised(&detail);

@@ -45,6 +45,8 @@ pub struct StaffResponse {
     pub status: String,
     /// The early-retirement pension strain cost in pounds, when HR has entered it.
     pub pension_strain: Option<f64>,
+    /// How often the person wants the digest of new suitable vacancies: daily, weekly or off.
+    pub email_frequency: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -93,6 +95,7 @@ fn respond(record: StaffRecord, catalogue: &Catalogue) -> StaffResponse {
         date_of_birth: s.date_of_birth,
         status: s.status.code().to_owned(),
         pension_strain: s.pension_strain.map(|m| m.pence() as f64 / 100.0),
+        email_frequency: s.email_frequency.code().to_owned(),
         created_at: record.created_at,
         updated_at: record.updated_at,
     }

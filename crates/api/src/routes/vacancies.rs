@@ -149,6 +149,9 @@ pub struct VacancyListQuery {
     /// Only vacancies with this status.
     #[param(nullable = false)]
     pub status: Option<String>,
+    /// Only vacancies with this reference, as the trust's advert gives it.
+    #[param(nullable = false)]
+    pub reference: Option<String>,
     /// The page, from 1 (default 1).
     #[param(minimum = 1, maximum = 2147483647, nullable = false)]
     pub page: Option<u64>,
@@ -170,6 +173,7 @@ pub async fn list_vacancies(
     let filter = VacancyListFilter {
         trust: query.trust,
         status: query.status,
+        reference: query.reference,
     };
     let found = state.store.list_vacancies(&actor, &filter, page).await?;
     let catalogue = state.store.catalogue();

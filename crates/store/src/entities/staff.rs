@@ -30,6 +30,8 @@ pub struct Model {
     pub status: String,
     /// The early-retirement pension strain cost HR entered, if any.
     pub pension_strain_pence: Option<i64>,
+    /// `daily`, `weekly` or `off`: how often the person wants the digest of new vacancies.
+    pub email_frequency: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

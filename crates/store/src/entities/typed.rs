@@ -302,6 +302,9 @@ impl crate::staff::records::StoredStaff {
             date_of_birth: r.date_of_birth,
             status: r.case_status()?,
             pension_strain: r.pension_strain_pence.map(domain::Money::from_pence),
+            email_frequency: domain::EmailFrequency::from_code(&r.email_frequency).ok_or_else(
+                || Error::unreadable_row("at_risk_staff", r.id, "unknown email frequency"),
+            )?,
         };
         Ok(StaffRecord {
             id: r.id,

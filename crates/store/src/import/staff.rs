@@ -257,10 +257,12 @@ impl Upload for Staff {
             date_of_birth: text("date_of_birth"),
             status: None,
             pension_strain: number(row, cells, columns, "pension_strain", &mut errors),
+            email_frequency: None,
             trust,
         };
-        // A re-uploaded record keeps its case status, and the pension strain HR entered unless
-        // the file gives one; the upload changes only what it carries.
+        // A re-uploaded record keeps its case status, the email frequency the person chose,
+        // and the pension strain HR entered unless the file gives one; the upload changes only
+        // what it carries.
         let trust_id = entered
             .trust
             .as_deref()
@@ -276,6 +278,7 @@ impl Upload for Staff {
             Some(record) => {
                 let mut merged = entered;
                 merged.status = Some(record.row.status.clone());
+                merged.email_frequency = Some(record.row.email_frequency.clone());
                 if merged.pension_strain.is_none() {
                     merged.pension_strain =
                         record.row.pension_strain_pence.map(|p| p as f64 / 100.0);

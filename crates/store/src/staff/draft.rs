@@ -42,7 +42,8 @@ macro_rules! with_staff_fields {
             continuous_service_start,
             date_of_birth,
             status,
-            pension_strain
+            pension_strain,
+            email_frequency
         )
     };
 }
@@ -92,6 +93,9 @@ pub struct StaffDraft {
     /// years' service, and at most the redundancy pay).
     #[schema(minimum = 0, maximum = 1000000)]
     pub pension_strain: Option<f64>,
+    /// How often the person wants the digest of new suitable vacancies by email: `daily` (the
+    /// default), `weekly` or `off`.
+    pub email_frequency: Option<String>,
 }
 
 /// What the checks need to know beyond the draft.
@@ -306,6 +310,19 @@ impl StaffDraft {
                 None
             }
         };
+        let email_frequency = match self.email_frequency.as_deref().map(str::trim) {
+            None | Some("") => domain::EmailFrequency::Daily,
+            Some(code) => domain::EmailFrequency::from_code(code).unwrap_or_else(|| {
+                c.fail(
+                    "email_frequency",
+                    format!(
+                        "\"{code}\" is not an email frequency: give one of {}",
+                        domain::EmailFrequency::codes_list()
+                    ),
+                );
+                domain::EmailFrequency::Daily
+            }),
+        };
         let pension_strain = match self.pension_strain {
             None => None,
             Some(pounds) if pounds.is_finite() && (0.0..=MAX_PENSION_STRAIN).contains(&pounds) => {
@@ -393,6 +410,7 @@ impl StaffDraft {
                     date_of_birth,
                     status,
                     pension_strain,
+                    email_frequency,
                 },
             }),
             _ => Err(c.errors),

@@ -44,6 +44,7 @@ fn columns(valid: &ValidStaff, row: &mut staff::ActiveModel) {
     row.redeployment_period_ends = Set(s.redeployment_period_ends);
     row.salary_pence = Set(s.salary.map(|m| m.pence()));
     row.pension_strain_pence = Set(s.pension_strain.map(|m| m.pence()));
+    row.email_frequency = Set(s.email_frequency.code().to_owned());
     row.wte = Set(s.wte.get());
     row.continuous_service_start = Set(s.continuous_service_start);
     row.date_of_birth = Set(s.date_of_birth);
@@ -258,6 +259,7 @@ impl StoredStaff {
             date_of_birth: r.date_of_birth.map(|d| d.to_string()),
             status: Some(r.status.clone()),
             pension_strain: r.pension_strain_pence.map(|p| p as f64 / 100.0),
+            email_frequency: Some(r.email_frequency.clone()),
         }
     }
 }

@@ -19,6 +19,8 @@ use crate::vacancies::records::{self, StoredVacancy, VacancyFilter};
 pub struct VacancyListFilter {
     pub trust: Option<String>,
     pub status: Option<String>,
+    /// The trust's own reference, exactly as its advert gives it.
+    pub reference: Option<String>,
 }
 
 impl Store {
@@ -155,7 +157,15 @@ impl Store {
         let scope = actor.vacancy_scope()?;
         let catalogue = self.catalogue();
         let mut errors = Vec::new();
-        let mut filter = VacancyFilter::default();
+        let mut filter = VacancyFilter {
+            reference: asked
+                .reference
+                .as_deref()
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned),
+            ..VacancyFilter::default()
+        };
         let asked_trust = catalogue.trust_filter(asked.trust.as_deref(), &mut errors);
         if let Some(status) = asked.status.as_deref().filter(|s| !s.trim().is_empty()) {
             match VacancyStatus::from_code(status) {

@@ -232,6 +232,8 @@ pub struct VacancyFilter {
     /// Only these trusts' vacancies (None: every trust).
     pub trust_id: Option<i32>,
     pub status: Option<String>,
+    /// Only vacancies with this reference (a trust's own, as its adverts show it).
+    pub reference: Option<String>,
 }
 
 pub async fn list<C: ConnectionTrait>(
@@ -245,6 +247,9 @@ pub async fn list<C: ConnectionTrait>(
     }
     if let Some(status) = &filter.status {
         condition = condition.add(vacancy::Column::Status.eq(status.as_str()));
+    }
+    if let Some(reference) = &filter.reference {
+        condition = condition.add(vacancy::Column::Reference.eq(reference.as_str()));
     }
     let query = vacancy::Entity::find().filter(condition);
     let total = query.clone().count(db).await?;
