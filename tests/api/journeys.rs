@@ -491,3 +491,162 @@ async fn each_role_is_refused_the_pages_of_the_others() {
     }
     let _ = p;
 }
+
+/// Posts `fields` (names with owned values) from `browser`.
+async fn post_owned(
+    browser: &mut Browser,
+    app: &TestApp,
+    path: &str,
+    fields: &[(&str, String)],
+) -> Reply {
+    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    browser.post(app, path, &borrowed).await
+}
+
+/// The first non-empty option of the select `name` on a page.
+fn first_option(reply: &Reply, name: &str) -> String {
+    html(reply)
+        .split(&format!(
+            r#"<select class="nhsuk-select" id="{name}" name="{name}">"#
+        ))
+        .nth(1)
+        .and_then(|rest| rest.split(r#"<option value=""#).nth(2))
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no options for {name}"))
+        .to_owned()
+}
+
+async fn staff_stored(app: &TestApp) -> u64 {
+    store::entities::staff::Entity::find()
+        .count(&app.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn hr_registers_and_invites_a_member_of_staff_and_registers_a_vacancy_through_forms() {
+    let app = TestApp::new().await;
+    people(&app).await;
+    let mut hr = signed_in_browser(&app, "hr@kch.nhs.uk").await;
+    let home = hr.get(&app, "/").await;
+    assert!(links(&home, "/staff/new").len() == 1 && links(&home, "/vacancies/new").len() == 1);
+
+    // An empty form: every missing field is linked from the summary, nothing is written.
+    let form = hr.get(&app, "/staff/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let guard = guard_on(&form);
+    let site = first_option(&form, "base_site");
+    let empty = hr.post(&app, "/staff/new", &[("form_guard", &guard)]).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in [
+        "name",
+        "staff_number",
+        "email",
+        "band",
+        "job_title",
+        "base_site",
+        "redeployment_period_ends-day",
+    ] {
+        assert!(
+            html(&empty).contains(&format!(r##"<a href="#{field}">"##)),
+            "{field}: {}",
+            html(&empty)
+        );
+    }
+    assert_eq!(staff_stored(&app).await, 0);
+
+    let mut fields = vec![
+        ("form_guard", guard.clone()),
+        ("name", "Grace Form".to_owned()),
+        ("staff_number", "F-1".to_owned()),
+        ("email", "grace.form@nhs.net".to_owned()),
+        ("band", "5".to_owned()),
+        ("staff_group", "nursing_midwifery_registered".to_owned()),
+        ("job_title", "Staff Nurse".to_owned()),
+        ("base_site", site.clone()),
+        ("skills", "Wound care\nIV therapy".to_owned()),
+        ("registrations", "NMC".to_owned()),
+        ("max_travel_minutes", "60".to_owned()),
+        ("hours_min", "30".to_owned()),
+        ("hours_max", "37.5".to_owned()),
+        ("lower_band_consent", "no".to_owned()),
+        ("priority_tier", "1".to_owned()),
+        ("redeployment_period_ends-day", "31".to_owned()),
+        ("redeployment_period_ends-month", "2".to_owned()),
+        ("redeployment_period_ends-year", "2099".to_owned()),
+        ("wte", "1".to_owned()),
+        ("continuous_service_start-day", "1".to_owned()),
+        ("continuous_service_start-month", "9".to_owned()),
+        ("continuous_service_start-year", "2012".to_owned()),
+    ];
+    // 31 February: the date is refused by name, what was typed stays.
+    let bad_date = post_owned(&mut hr, &app, "/staff/new", &fields).await;
+    assert_eq!(bad_date.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html(&bad_date).contains(r##"<a href="#redeployment_period_ends-day">Enter a real date"##)
+    );
+    assert!(html(&bad_date).contains(r#"value="Grace Form""#));
+    assert_eq!(staff_stored(&app).await, 0);
+
+    fields[15].1 = "28".to_owned();
+    let registered = post_owned(&mut hr, &app, "/staff/new", &fields).await;
+    assert_eq!(
+        registered.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        html(&registered)
+    );
+    let case_href = location(&registered).to_owned();
+    assert!(case_href.ends_with("?registered=1"), "{case_href}");
+    let case = hr.get(&app, &case_href).await;
+    assert!(html(&case).contains("Grace Form is registered."));
+    let invite_path = case_href.split('?').next().unwrap().to_owned() + "/invite";
+    let invited = hr.post(&app, &invite_path, &[("form_guard", &guard)]).await;
+    assert_eq!(invited.status, StatusCode::SEE_OTHER);
+    let case = hr.get(&app, location(&invited)).await;
+    assert!(html(&case).contains("An invitation is on its way to grace.form@nhs.net."));
+    let queued = store::entities::email_outbox::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert!(queued.iter().any(|e| e.to_address == "grace.form@nhs.net"));
+
+    // The same staff number again: refused on that field.
+    let again = post_owned(&mut hr, &app, "/staff/new", &fields).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html(&again).contains(r##"<a href="#staff_number">"##),
+        "{}",
+        html(&again)
+    );
+    assert_eq!(staff_stored(&app).await, 1);
+
+    // A vacancy through its form, then its page lists Grace as a candidate.
+    let form = hr.get(&app, "/vacancies/new").await;
+    let empty = hr
+        .post(&app, "/vacancies/new", &[("form_guard", &guard)])
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html(&empty).contains(r##"<a href="#reference">"##));
+    assert_eq!(vacancies_stored(&app).await, 0);
+    let vacancy = vec![
+        ("form_guard", guard.clone()),
+        ("reference", "F-W1".to_owned()),
+        ("title", "Ward Nurse".to_owned()),
+        ("band", "5".to_owned()),
+        ("staff_group", "nursing_midwifery_registered".to_owned()),
+        ("site", first_option(&form, "site")),
+        ("hours", "37.5".to_owned()),
+        ("closing_date-day", "1".to_owned()),
+        ("closing_date-month", "1".to_owned()),
+        ("closing_date-year", "2099".to_owned()),
+        ("essential_skills", "Wound care".to_owned()),
+        ("registration_required", "nmc".to_owned()),
+        ("contact_email", "jobs@kch.nhs.uk".to_owned()),
+    ];
+    let made = post_owned(&mut hr, &app, "/vacancies/new", &vacancy).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", html(&made));
+    let page = hr.get(&app, location(&made)).await;
+    assert!(html(&page).contains("<h1>Ward Nurse, band 5</h1>"));
+    assert!(html(&page).contains("Grace Form"), "{}", html(&page));
+}

@@ -174,8 +174,17 @@ pub fn router(state: AppState) -> Router {
             get(pages::get_profile).post(pages::post_profile),
         )
         .route("/me/why-not", get(pages::get_why_not))
+        .route(
+            "/vacancies/new",
+            get(pages::get_register_vacancy).post(pages::post_register_vacancy),
+        )
         .route("/vacancies/{id}", get(pages::get_vacancy))
+        .route(
+            "/staff/new",
+            get(pages::get_register_staff).post(pages::post_register_staff),
+        )
         .route("/staff/{id}", get(pages::get_staff_case))
+        .route("/staff/{id}/invite", post(pages::post_invite))
         .route(
             "/matches/{id}",
             get(pages::get_match).post(pages::post_match),

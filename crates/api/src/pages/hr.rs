@@ -35,6 +35,9 @@ const HR: &[Role] = &[Role::TrustHr, Role::Admin];
 #[derive(Debug, Deserialize)]
 pub struct PageNumber {
     page: Option<u64>,
+    /// Set after a registration or an invitation, to say it was done.
+    registered: Option<String>,
+    invited: Option<String>,
 }
 
 /// Links to the previous and next pages of a table, when there are any.
@@ -299,6 +302,11 @@ struct SuggestionRow {
 #[template(path = "staff_case.html")]
 struct StaffCasePage {
     nav: Nav,
+    form_guard: String,
+    id: i32,
+    email: String,
+    registered: bool,
+    invited: bool,
     name: String,
     staff_number: String,
     job_title: String,
@@ -332,6 +340,11 @@ pub async fn get_staff_case(
     let (guard, new) = form_guard(&parts.headers)?;
     let shown = StaffCasePage {
         nav: Nav::for_role(actor.role, "", &guard),
+        form_guard: guard.clone(),
+        id,
+        email: person.email.as_str().to_owned(),
+        registered: query.registered.is_some(),
+        invited: query.invited.is_some(),
         name: person.name.clone(),
         staff_number: person.staff_number.clone(),
         job_title: person.job_title.clone(),

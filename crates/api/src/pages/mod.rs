@@ -604,11 +604,16 @@ pub(crate) fn status_label(code: &str) -> &'static str {
 pub mod hr;
 pub mod profile;
 mod reasons;
+pub mod register;
 pub mod reports;
 pub mod staff;
 pub mod upload;
 pub use hr::{get_match, get_staff_case, get_vacancy, post_match};
 pub use profile::{get_profile, get_why_not, post_profile};
+pub use register::{
+    get_register_staff, get_register_vacancy, post_invite, post_register_staff,
+    post_register_vacancy,
+};
 pub use reports::{get_reports, get_reports_csv};
 pub use staff::{get_me, post_respond};
 pub use upload::{get_upload, post_upload, post_upload_confirm};
