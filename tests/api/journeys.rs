@@ -553,6 +553,9 @@ async fn hr_registers_and_invites_a_member_of_staff_and_registers_a_vacancy_thro
             html(&empty)
         );
     }
+    // In the form's words, not the API's.
+    assert!(html(&empty).contains(r##"<a href="#base_site">Choose where they work now</a>"##));
+    assert!(!html(&empty).contains("/api/v1/trusts"));
     assert_eq!(staff_stored(&app).await, 0);
 
     let mut fields = vec![
@@ -649,4 +652,245 @@ async fn hr_registers_and_invites_a_member_of_staff_and_registers_a_vacancy_thro
     let page = hr.get(&app, location(&made)).await;
     assert!(html(&page).contains("<h1>Ward Nurse, band 5</h1>"));
     assert!(html(&page).contains("Grace Form"), "{}", html(&page));
+}
+
+/// The link of the newest queued email to `to`.
+async fn link_emailed_to(app: &TestApp, to: &str) -> String {
+    let emails = store::entities::email_outbox::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    let email = emails
+        .iter()
+        .rev()
+        .find(|e| e.to_address == to)
+        .unwrap_or_else(|| panic!("no email to {to}"));
+    let link = email
+        .body_text
+        .split_whitespace()
+        .find(|w| w.contains("/invitations/"))
+        .expect("a link in the email");
+    let base = app
+        .settings
+        .server
+        .public_url
+        .trim_end_matches('/')
+        .to_owned();
+    link.strip_prefix(&base)
+        .expect("under the public address")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn admin_adds_disables_enables_and_resets_accounts_and_sends_a_failed_email_again() {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
+    let app = TestApp::new().await;
+    let p = people(&app).await;
+    let mut admin = signed_in_browser(&app, "admin@london.nhs.uk").await;
+    let page = admin.get(&app, "/admin").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for section in [
+        "Accounts",
+        "Emails that could not be delivered",
+        "Trusts and sites",
+        "Skills vocabulary",
+    ] {
+        assert!(html(&page).contains(section), "{section}");
+    }
+    assert!(
+        html(&page).contains("hr@kch.nhs.uk")
+            && html(&page).contains("King&#39;s College Hospital")
+    );
+    let guard = guard_on(&page);
+    let users = || async {
+        store::entities::user::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap()
+    };
+    let before = users().await;
+
+    // Wrong: every field named, nothing written.
+    let wrong = admin
+        .post(
+            &app,
+            "/admin/accounts",
+            &[
+                ("form_guard", &guard),
+                ("email", "not an email"),
+                ("role", "trust_hr"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["new-email", "new-name", "new-trust"] {
+        assert!(
+            html(&wrong).contains(&format!(r##"<a href="#{field}">"##)),
+            "{field}: {}",
+            html(&wrong)
+        );
+    }
+    assert_eq!(users().await, before);
+
+    // Added: the person follows the emailed link, chooses a password, and is home.
+    let added = admin
+        .post(
+            &app,
+            "/admin/accounts",
+            &[
+                ("form_guard", &guard),
+                ("email", "new.hr@kch.nhs.uk"),
+                ("display_name", "New HR"),
+                ("role", "trust_hr"),
+                ("trust", "RJZ"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", html(&added));
+    let notice = admin.get(&app, location(&added)).await;
+    assert!(html(&notice).contains("The account for new.hr@kch.nhs.uk is added."));
+    let link = link_emailed_to(&app, "new.hr@kch.nhs.uk").await;
+    let mut newcomer = Browser::default();
+    let set_up = newcomer.get(&app, &link).await;
+    assert_eq!(set_up.status, StatusCode::OK);
+    let g = guard_on(&set_up);
+    let chosen = newcomer
+        .post(
+            &app,
+            &link,
+            &[
+                ("form_guard", &g),
+                ("password", "a brand new password"),
+                ("confirm", "a brand new password"),
+            ],
+        )
+        .await;
+    assert_eq!(chosen.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&chosen), "/");
+    assert!(html(&newcomer.get(&app, "/").await).contains("Redeployment at RJZ"));
+
+    // Disabled: Barts HR's session ends at once; enabled again, they can sign in.
+    let accounts = store::entities::user::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    let barts = accounts
+        .iter()
+        .find(|u| u.email == "hr@bartshealth.nhs.uk")
+        .unwrap()
+        .id;
+    let me = accounts
+        .iter()
+        .find(|u| u.email == "admin@london.nhs.uk")
+        .unwrap()
+        .id;
+    let off = admin
+        .post(
+            &app,
+            &format!("/admin/accounts/{barts}/disable"),
+            &[("form_guard", &guard)],
+        )
+        .await;
+    assert_eq!(off.status, StatusCode::SEE_OTHER);
+    let session = app
+        .call(Method::GET, "/api/v1/session", Some(&p.hr_barts), None)
+        .await;
+    assert_eq!(session.status, StatusCode::UNAUTHORIZED);
+    let refused = app
+        .call(
+            Method::POST,
+            "/api/v1/session",
+            None,
+            Some(json!({"email": "hr@bartshealth.nhs.uk", "password": PASSWORD})),
+        )
+        .await;
+    assert!(refused.status.is_client_error());
+    let on = admin
+        .post(
+            &app,
+            &format!("/admin/accounts/{barts}/enable"),
+            &[("form_guard", &guard)],
+        )
+        .await;
+    assert_eq!(on.status, StatusCode::SEE_OTHER);
+    signed_in_browser(&app, "hr@bartshealth.nhs.uk").await;
+
+    // Admin cannot lock themselves out.
+    let own = admin
+        .post(
+            &app,
+            &format!("/admin/accounts/{me}/disable"),
+            &[("form_guard", &guard)],
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::CONFLICT);
+
+    // Reset: the analyst's password no longer works and a new link is emailed.
+    let analyst = accounts
+        .iter()
+        .find(|u| u.email == "analyst@london.nhs.uk")
+        .unwrap()
+        .id;
+    let reset = admin
+        .post(
+            &app,
+            &format!("/admin/accounts/{analyst}/reset"),
+            &[("form_guard", &guard)],
+        )
+        .await;
+    assert_eq!(reset.status, StatusCode::SEE_OTHER);
+    let old = app
+        .call(
+            Method::POST,
+            "/api/v1/session",
+            None,
+            Some(json!({"email": "analyst@london.nhs.uk", "password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        link_emailed_to(&app, "analyst@london.nhs.uk")
+            .await
+            .starts_with("/invitations/")
+    );
+
+    // An email that failed every attempt is listed, and sent again.
+    let queued = store::entities::email_outbox::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    let mut failed = queued[0].clone().into_active_model();
+    failed.status = Set("failed".to_owned());
+    failed.attempts = Set(8);
+    failed.last_error = Set(Some("connection refused".to_owned()));
+    let failed = failed.update(&app.db).await.unwrap();
+    let page = admin.get(&app, "/admin").await;
+    assert!(html(&page).contains("Emails that could not be delivered (1)"));
+    assert!(html(&page).contains("connection refused"));
+    let retried = admin
+        .post(
+            &app,
+            &format!("/admin/emails/{}/retry", failed.id),
+            &[("form_guard", &guard)],
+        )
+        .await;
+    assert_eq!(retried.status, StatusCode::SEE_OTHER);
+    let again = store::entities::email_outbox::Entity::find_by_id(failed.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((again.status.as_str(), again.attempts), ("pending", 0));
+
+    // Only admin has these pages.
+    let mut hr = signed_in_browser(&app, "hr@kch.nhs.uk").await;
+    assert_eq!(hr.get(&app, "/admin").await.status, StatusCode::FORBIDDEN);
+    let forged = hr
+        .post(
+            &app,
+            &format!("/admin/accounts/{barts}/disable"),
+            &[("form_guard", &guard)],
+        )
+        .await;
+    assert!(forged.status.is_client_error());
 }

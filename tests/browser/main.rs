@@ -355,6 +355,7 @@ async fn the_three_journeys_work_in_a_real_browser_and_every_page_passes_axe() {
     let (hr_email, hr_password) = account("trust_hr");
     let (analyst_email, analyst_password) = account("partnership");
     let (staff_email, staff_password) = account("staff");
+    let (admin_email, admin_password) = account("admin");
 
     // Where HR works: their trust and its first site, read as any API client would.
     let (status, signed_in) = api(
@@ -676,10 +677,17 @@ async fn the_three_journeys_work_in_a_real_browser_and_every_page_passes_axe() {
             .contains("This page is not for your account")
     );
 
+    // ── Admin: accounts, undelivered emails, trusts and sites, the vocabulary ──
+    journey.sign_in(&admin_email, &admin_password).await;
+    journey.wait_for("Redeployment at every trust").await;
+    journey.open("/admin").await;
+    journey.wait_for("Add an account").await;
+    journey.check("admin").await;
+
     let checked = journey.pages_checked.len();
     client.close().await.ok();
     drop(driver);
     server.stop();
     db.finish().await;
-    assert!(checked >= 22, "every page was checked: {checked}");
+    assert!(checked >= 23, "every page was checked: {checked}");
 }

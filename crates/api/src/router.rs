@@ -189,6 +189,13 @@ pub fn router(state: AppState) -> Router {
             "/matches/{id}",
             get(pages::get_match).post(pages::post_match),
         )
+        .route("/admin", get(pages::get_admin))
+        .route("/admin/accounts", post(pages::post_add_account))
+        .route(
+            "/admin/accounts/{id}/{action}",
+            post(pages::post_account_action),
+        )
+        .route("/admin/emails/{id}/retry", post(pages::post_retry_email))
         .route("/reports", get(pages::get_reports))
         .route("/reports/summary.csv", get(pages::get_reports_csv))
         .route(

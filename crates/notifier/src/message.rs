@@ -63,6 +63,38 @@ pub fn invitation(to: &str, name: &str, trust_name: &str, link: &str, expires_on
     }
 }
 
+/// The email that lets someone set the password of an account an administrator made or reset.
+pub fn account_link(to: &str, name: &str, role: &str, link: &str, expires_on: &str) -> Message {
+    let text = format!(
+        "Dear {name},\n\n\
+         An administrator of Redeploy London has set up your account ({role}), or reset its \
+         password. Choose your password here:\n\n\
+         {link}\n\n\
+         This link works once and until {expires_on}. If it has expired, ask the administrator for a new one.\n\n\
+         If you were not expecting this email, tell the administrator and ignore the link.\n\n\
+         Redeploy London\n"
+    );
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><body style=\"font-family: Arial, sans-serif; color: #212b32\">\
+         <p>Dear {name},</p>\
+         <p>An administrator of Redeploy London has set up your account ({role}), or reset its password.</p>\
+         <p><a href=\"{href}\" style=\"color: #005eb8\">Choose your password</a>.</p>\
+         <p>This link works once and until {expires_on}. If it has expired, ask the administrator for a new one.</p>\
+         <p>If you were not expecting this email, tell the administrator and ignore the link.</p>\
+         <p>Redeploy London</p></body></html>",
+        name = escape_html(name),
+        role = escape_html(role),
+        href = escape_html(link),
+        expires_on = escape_html(expires_on),
+    );
+    Message {
+        to: to.to_owned(),
+        subject: "Choose the password of your Redeploy London account".to_owned(),
+        text,
+        html,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

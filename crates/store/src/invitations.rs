@@ -97,28 +97,7 @@ impl Store {
                 .await?
             }
         };
-        // A new invitation replaces any earlier one that was not used.
-        invitation::Entity::delete_many()
-            .filter(invitation::Column::UserId.eq(account.id))
-            .filter(invitation::Column::UsedAt.is_null())
-            .exec(&txn)
-            .await?;
-        let token = new_token(TokenKind::Invitation)?;
-        let expires_at = now + Duration::days(i64::from(self.settings().auth.invitation_days));
-        invitation::Entity::insert(invitation::ActiveModel {
-            token_hash: Set(token_hash(&token)),
-            user_id: Set(account.id),
-            created_at: Set(now),
-            expires_at: Set(expires_at),
-            used_at: Set(None),
-            ..Default::default()
-        })
-        .exec_without_returning(&txn)
-        .await?;
-        let link = format!(
-            "{}/invitations/{token}",
-            self.settings().server.public_url.trim_end_matches('/')
-        );
+        let (link, expires_at) = self.new_invitation(&txn, account.id, now).await?;
         let message = notifier::message::invitation(
             &email,
             &record.row.name,
@@ -139,6 +118,38 @@ impl Store {
         txn.commit().await?;
         self.metrics().emails(crate::metrics::EmailEvent::Queued, 1);
         Ok(InvitationSent { email, expires_at })
+    }
+
+    /// Makes a new set-password link for account `user_id`, replacing any earlier one that was
+    /// not used; answers the link (under `[server] public_url`) and when it expires.
+    pub(crate) async fn new_invitation(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        user_id: i32,
+        now: DateTime<Utc>,
+    ) -> Result<(String, DateTime<Utc>)> {
+        invitation::Entity::delete_many()
+            .filter(invitation::Column::UserId.eq(user_id))
+            .filter(invitation::Column::UsedAt.is_null())
+            .exec(txn)
+            .await?;
+        let token = new_token(TokenKind::Invitation)?;
+        let expires_at = now + Duration::days(i64::from(self.settings().auth.invitation_days));
+        invitation::Entity::insert(invitation::ActiveModel {
+            token_hash: Set(token_hash(&token)),
+            user_id: Set(user_id),
+            created_at: Set(now),
+            expires_at: Set(expires_at),
+            used_at: Set(None),
+            ..Default::default()
+        })
+        .exec_without_returning(txn)
+        .await?;
+        let link = format!(
+            "{}/invitations/{token}",
+            self.settings().server.public_url.trim_end_matches('/')
+        );
+        Ok((link, expires_at))
     }
 
     /// The invitation a token opens, if it can still be used.

@@ -8,6 +8,7 @@
 //! JSON handlers, pages, the CLI and background loops all call these operations, so none of
 //! them repeats a transaction. This crate knows no HTTP: no axum, no status codes.
 
+pub mod admin;
 pub mod api_tokens;
 pub mod audit;
 pub mod authz;

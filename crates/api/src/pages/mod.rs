@@ -484,7 +484,14 @@ pub async fn post_invitation(
         .accept_invitation(&token, &form.password, auth::client_ip(&parts))
         .await
     {
-        Ok(signed_in) => Ok(signed_in_to(&state, signed_in, "/me/profile?welcome=1")),
+        Ok(signed_in) => {
+            // A staff member goes on to complete the profile HR started; anyone else home.
+            let next = match signed_in.actor.role {
+                Role::Staff => "/me/profile?welcome=1",
+                _ => "/",
+            };
+            Ok(signed_in_to(&state, signed_in, next))
+        }
         Err(store::Error::Invalid(fields)) => Ok(again(
             fields
                 .into_iter()
@@ -544,6 +551,7 @@ impl Nav {
                 ("/", "Home"),
                 ("/upload", "Upload a file"),
                 ("/reports", "Savings dashboard"),
+                ("/admin", "Administration"),
             ],
         };
         Nav {
@@ -601,6 +609,7 @@ pub(crate) fn status_label(code: &str) -> &'static str {
     domain::MatchStatus::from_code(code).map_or("Unknown", domain::MatchStatus::label)
 }
 
+pub mod admin;
 pub mod hr;
 pub mod profile;
 mod reasons;
@@ -608,6 +617,7 @@ pub mod register;
 pub mod reports;
 pub mod staff;
 pub mod upload;
+pub use admin::{get_admin, post_account_action, post_add_account, post_retry_email};
 pub use hr::{get_match, get_staff_case, get_vacancy, post_match};
 pub use profile::{get_profile, get_why_not, post_profile};
 pub use register::{

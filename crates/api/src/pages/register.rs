@@ -129,11 +129,47 @@ fn problems_of(
             } else if name == "hours" {
                 "hours_min".to_owned()
             } else {
-                name
+                name.clone()
             };
-            Problem::new(&target, capitalised(&f.message))
+            let message = if f.message.contains("is required") {
+                required(&name).map_or_else(|| capitalised(&f.message), str::to_owned)
+            } else {
+                capitalised(&f.message)
+            };
+            Problem::new(&target, message)
         })
         .collect()
+}
+
+/// What to do about a field left empty, in the form's words (the store's say it for API
+/// clients: "give the id of a site from GET /api/v1/trusts").
+fn required(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "trust" => "Choose the trust",
+        "staff_number" => "Enter their staff number",
+        "name" => "Enter their full name",
+        "email" => "Enter their email address",
+        "band" => "Choose the band",
+        "staff_group" => "Choose the staff group",
+        "job_title" => "Enter the job title",
+        "base_site" => "Choose where they work now",
+        "max_travel_minutes" => "Enter the longest journey they will make, in minutes",
+        "hours_min" => "Enter the fewest hours a week they want",
+        "hours_max" => "Enter the most hours a week they want",
+        "lower_band_consent" => "Say whether they will consider posts one band lower",
+        "priority_tier" => "Choose why their post is at risk",
+        "redeployment_period_ends" => "Enter when their redeployment period ends",
+        "wte" => "Enter their whole-time equivalent, such as 1 or 0.6",
+        "continuous_service_start" => "Enter when their continuous NHS service began",
+        "reference" => "Enter your reference for the vacancy",
+        "title" => "Enter the job title",
+        "site" => "Choose where the post is based",
+        "hours" => "Enter the hours a week",
+        "closing_date" => "Enter the closing date",
+        "essential_skills" => "Enter at least one essential skill",
+        "contact_email" => "Enter the email address for contact",
+        _ => return None,
+    })
 }
 
 /// The trusts a person may register records for, and the sites of each, as choices.
