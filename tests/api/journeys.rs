@@ -894,3 +894,94 @@ async fn admin_adds_disables_enables_and_resets_accounts_and_sends_a_failed_emai
         .await;
     assert!(forged.status.is_client_error());
 }
+
+#[tokio::test]
+async fn the_staff_members_hr_judges_a_decline_on_the_pairs_page() {
+    let app = TestApp::new().await;
+    let p = people(&app).await;
+    let staff_id = create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/staff",
+        crate::workflow::nurse(&app, "D1", "RJZ").await,
+    )
+    .await;
+    let vacancy_id = create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/vacancies",
+        crate::workflow::ward_post(&app, "D-W1").await,
+    )
+    .await;
+    let pair = format!("{staff_id}-{vacancy_id}");
+    let (status, _) = crate::workflow::move_pair(
+        &app,
+        &p.admin,
+        &pair,
+        json!({"to": "declined_by_staff", "reason": "The night shifts do not fit my caring duties."}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let mut hr = signed_in_browser(&app, "hr@kch.nhs.uk").await;
+    let home = hr.get(&app, "/").await;
+    assert!(
+        html(&home).contains("Judge their decline"),
+        "{}",
+        html(&home)
+    );
+    let href = format!("/matches/{pair}");
+    let page = hr.get(&app, &href).await;
+    assert!(html(&page).contains("Was declining this post reasonable?"));
+    let guard = guard_on(&page);
+
+    let unjudged = hr
+        .post(
+            &app,
+            &href,
+            &[
+                ("form_guard", &guard),
+                ("to", "declined_by_staff"),
+                ("judging", "1"),
+                ("reason", "Checked"),
+            ],
+        )
+        .await;
+    assert_eq!(unjudged.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html(&unjudged).contains(
+        r##"<a href="#judgement-reasonable">Choose whether declining the post was reasonable</a>"##
+    ));
+
+    let judged = hr
+        .post(
+            &app,
+            &href,
+            &[
+                ("form_guard", &guard),
+                ("to", "declined_by_staff"),
+                ("judging", "1"),
+                ("judgement", "reasonable"),
+                (
+                    "reason",
+                    "Caring duties rule out nights; the post is nights only.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(judged.status, StatusCode::SEE_OTHER, "{}", html(&judged));
+    let page = hr.get(&app, &href).await;
+    assert!(html(&page).contains(
+        "Their decline was judged</dt><dd class=\"nhsuk-summary-list__value\">Reasonable"
+    ));
+    let shown = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/matches/{pair}"),
+            Some(&p.hr_kings),
+            None,
+        )
+        .await;
+    assert_eq!(shown.body["decline_judgement"], "reasonable");
+    // Judged, it no longer waits on HR.
+    assert!(!html(&hr.get(&app, "/").await).contains("Judge their decline"));
+}

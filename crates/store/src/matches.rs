@@ -149,7 +149,9 @@ pub struct MatchDetail {
     /// Where the pairing has got to: suggested until someone acts on it.
     pub status: String,
     /// The statuses the signed-in person may move the pair to now, in the workflow's order
-    /// (`trial` on a pair in trial extends it); empty when it is not their move.
+    /// (`trial` on a pair in trial extends it; `declined_by_staff` on a declined pair is the
+    /// staff member's HR team judging the decline, sent with a `judgement`); empty when it is
+    /// not their move.
     pub your_moves: Vec<String>,
     /// 0–100.
     pub score: f64,
@@ -751,11 +753,21 @@ impl Store {
         let status = shown.status();
         let your_moves = domain::MatchStatus::from_code(&status)
             .map(|from| {
-                crate::workflow::parties_of(actor, person.trust_id, id.staff_id, post.trust_id)
+                let parties =
+                    crate::workflow::parties_of(actor, person.trust_id, id.staff_id, post.trust_id);
+                let mut moves: Vec<String> = parties
                     .moves_from(from)
                     .into_iter()
                     .map(|to| to.code().to_owned())
-                    .collect()
+                    .collect();
+                // A decline is judged by the staff member's HR team as a move to the same
+                // status with a judgement (and judged again to correct it).
+                if from == domain::MatchStatus::DeclinedByStaff
+                    && parties.may_act_as(domain::Mover::StaffHr)
+                {
+                    moves.push(from.code().to_owned());
+                }
+                moves
             })
             .unwrap_or_default();
         Ok(MatchDetail {

@@ -376,6 +376,8 @@ pub async fn get_staff_case(
 /// A move offered on a pair's page, with what its form must ask for.
 struct MoveForm {
     to: &'static str,
+    /// The form judges a decline: reasonable or unreasonable, with why.
+    judges: bool,
     button: &'static str,
     secondary: bool,
     needs_reason: bool,
@@ -388,7 +390,14 @@ impl MoveForm {
     fn of(to: MatchStatus, from: MatchStatus) -> MoveForm {
         use MatchStatus::*;
         let needs = to.needs();
+        let judges = to == DeclinedByStaff && from == DeclinedByStaff;
         let (button, secondary, reason_label, date_label) = match to {
+            DeclinedByStaff if judges => (
+                "Record the judgement",
+                false,
+                "Why (the candidate's reason, and what you weighed)",
+                "",
+            ),
             Interested => ("Interested", false, "", ""),
             DeclinedByStaff => ("Not interested", true, "Why the post is not for them", ""),
             Shortlisted => ("Shortlist", false, "", ""),
@@ -409,6 +418,7 @@ impl MoveForm {
         };
         MoveForm {
             to: to.code(),
+            judges,
             button,
             secondary,
             needs_reason: needs.reason,
@@ -465,6 +475,8 @@ struct MatchPage {
     reasons: Vec<String>,
     history: Vec<HistoryRow>,
     savings: Option<SavingsView>,
+    /// How the staff member's HR team judged the decline, once they have.
+    judgement: Option<&'static str>,
     moves: Vec<MoveForm>,
     problems: Vec<Problem>,
 }
@@ -534,6 +546,11 @@ async fn match_page(
             what_if_conservative: pounds(s.what_if.conservative),
             what_if_full: pounds(s.what_if.full),
         }),
+        judgement: detail
+            .decline_judgement
+            .as_deref()
+            .and_then(domain::DeclineJudgement::from_code)
+            .map(domain::DeclineJudgement::label),
         moves: detail
             .your_moves
             .iter()
@@ -571,6 +588,11 @@ pub struct MoveFormPosted {
     to: String,
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    judgement: String,
+    /// Set by the form that judges a decline.
+    #[serde(default)]
+    judging: String,
     #[serde(default)]
     day: String,
     #[serde(default)]
@@ -615,6 +637,13 @@ pub async fn post_match(
         Ok(actor) => actor,
         Err(answer) => return Ok(answer),
     };
+    if !form.judging.is_empty() && form.judgement.is_empty() {
+        let problem = Problem::new(
+            "judgement-reasonable",
+            "Choose whether declining the post was reasonable",
+        );
+        return match_page(&state, &actor, &id, &parts, vec![problem]).await;
+    }
     let date = match posted_date(&form) {
         Ok(date) => date,
         Err(problem) => return match_page(&state, &actor, &id, &parts, vec![problem]).await,
@@ -623,7 +652,7 @@ pub async fn post_match(
         to: form.to.clone(),
         reason: Some(form.reason.clone()).filter(|r| !r.trim().is_empty()),
         date,
-        judgement: None,
+        judgement: Some(form.judgement.clone()).filter(|j| !j.is_empty()),
     };
     match state.store.move_match(&actor, &id, asked).await {
         Ok(_) => Ok(Redirect::to(&format!("/matches/{id}")).into_response()),
@@ -632,6 +661,7 @@ pub async fn post_match(
                 .into_iter()
                 .map(|f| {
                     let field = match f.field.as_str() {
+                        "judgement" => "judgement-reasonable".to_owned(),
                         "reason" => format!("{}-reason", form.to),
                         "date" => format!("{}-day", form.to),
                         other => other.to_owned(),
