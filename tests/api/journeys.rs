@@ -461,7 +461,14 @@ async fn each_role_is_refused_the_pages_of_the_others() {
 
     // The partnership: no page with a person or a post on it, and no upload.
     let mut analyst = signed_in_browser(&app, "analyst@london.nhs.uk").await;
-    for path in ["/upload", vacancy.as_str(), case.as_str(), pair.as_str()] {
+    for path in [
+        "/upload",
+        "/vacancies",
+        "/staff",
+        vacancy.as_str(),
+        case.as_str(),
+        pair.as_str(),
+    ] {
         let reply = analyst.get(&app, path).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{path}");
         assert!(html(&reply).contains("This page is not for your account"));
@@ -652,6 +659,24 @@ async fn hr_registers_and_invites_a_member_of_staff_and_registers_a_vacancy_thro
     let page = hr.get(&app, location(&made)).await;
     assert!(html(&page).contains("<h1>Ward Nurse, band 5</h1>"));
     assert!(html(&page).contains("Grace Form"), "{}", html(&page));
+
+    // The full lists, by status.
+    let vacancies = hr.get(&app, "/vacancies").await;
+    assert!(
+        html(&vacancies).contains("Vacancies: 1 open")
+            && html(&vacancies).contains(">Ward Nurse</a>")
+    );
+    let cases = hr.get(&app, "/staff?status=active").await;
+    assert!(html(&cases).contains(">Grace Form</a>"));
+    let none = hr.get(&app, "/staff?status=redeployed").await;
+    assert!(html(&none).contains("No case has this status."));
+    let wrong = hr.get(&app, "/vacancies?status=lost").await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html(&wrong).contains("is not a vacancy status"),
+        "{}",
+        html(&wrong)
+    );
 }
 
 /// The link of the newest queued email to `to`.

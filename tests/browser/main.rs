@@ -406,6 +406,12 @@ async fn the_three_journeys_work_in_a_real_browser_and_every_page_passes_axe() {
     journey.sign_in(&hr_email, &hr_password).await;
     journey.wait_for("Waiting on you").await;
     journey.check("hr-home").await;
+    journey.open("/vacancies").await;
+    journey.wait_for("Vacancies: ").await;
+    journey.check("hr-vacancies").await;
+    journey.open("/staff").await;
+    journey.wait_for("At-risk staff: ").await;
+    journey.check("hr-cases").await;
 
     let files = tempfile::tempdir().expect("a folder for files");
     let bad = files.path().join("vacancies-with-a-bad-row.csv");
@@ -689,5 +695,5 @@ async fn the_three_journeys_work_in_a_real_browser_and_every_page_passes_axe() {
     drop(driver);
     server.stop();
     db.finish().await;
-    assert!(checked >= 23, "every page was checked: {checked}");
+    assert!(checked >= 25, "every page was checked: {checked}");
 }

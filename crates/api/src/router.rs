@@ -174,6 +174,8 @@ pub fn router(state: AppState) -> Router {
             get(pages::get_profile).post(pages::post_profile),
         )
         .route("/me/why-not", get(pages::get_why_not))
+        .route("/vacancies", get(pages::get_vacancy_list))
+        .route("/staff", get(pages::get_case_list))
         .route(
             "/vacancies/new",
             get(pages::get_register_vacancy).post(pages::post_register_vacancy),

@@ -50,8 +50,10 @@ pub(crate) struct Pager {
 
 impl Pager {
     /// The pager for page `page` of `total` rows, linking to `base` with `?page=`.
+    /// `base` may carry a query ending in `&`, to which `page=` is added.
     pub(crate) fn new(base: &str, page: u64, total: u64) -> Pager {
         let last = total.div_ceil(PER_PAGE).max(1);
+        let join = if base.ends_with('&') { "" } else { "?" };
         let from = if total == 0 {
             0
         } else {
@@ -59,8 +61,8 @@ impl Pager {
         };
         let to = (page * PER_PAGE).min(total);
         Pager {
-            previous: (page > 1).then(|| format!("{base}?page={}", page - 1)),
-            next: (page < last).then(|| format!("{base}?page={}", page + 1)),
+            previous: (page > 1).then(|| format!("{base}{join}page={}", page - 1)),
+            next: (page < last).then(|| format!("{base}{join}page={}", page + 1)),
             summary: format!("Showing {from} to {to} of {total}"),
         }
     }
@@ -684,4 +686,139 @@ pub async fn post_match(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// `?status=&page=` on the lists of vacancies and cases.
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    status: Option<String>,
+    page: Option<u64>,
+}
+
+#[derive(Template)]
+#[template(path = "vacancy_list.html")]
+struct VacancyListPage {
+    nav: Nav,
+    status: String,
+    statuses: Vec<(&'static str, &'static str, bool)>,
+    total: u64,
+    vacancies: Vec<VacancyRow>,
+    pager: Pager,
+}
+
+/// `GET /vacancies`: every vacancy HR may see, soonest closing first, 20 a page, by status.
+pub async fn get_vacancy_list(
+    State(state): State<AppState>,
+    Query(query): Query<ListQuery>,
+    parts: Parts,
+) -> Result<Response, PageError> {
+    let actor = match visitor(&state, &parts, HR).await? {
+        Ok(actor) => actor,
+        Err(answer) => return Ok(answer),
+    };
+    let status = query.status.unwrap_or_else(|| "open".to_owned());
+    let page_number = query.page.unwrap_or(1).max(1);
+    let listed = state
+        .store
+        .list_vacancies(
+            &actor,
+            &store::vacancies::operations::VacancyListFilter {
+                trust: None,
+                status: Some(status.clone()),
+                reference: None,
+            },
+            PageRequest::new(Some(page_number), Some(PER_PAGE))?,
+        )
+        .await?;
+    let (guard, new) = form_guard(&parts.headers)?;
+    let shown = VacancyListPage {
+        nav: Nav::for_role(actor.role, "", &guard),
+        statuses: domain::VacancyStatus::ALL
+            .iter()
+            .map(|s| (s.code(), s.label(), s.code() == status))
+            .collect(),
+        total: listed.total,
+        vacancies: listed
+            .items
+            .iter()
+            .map(|v| VacancyRow {
+                id: v.id,
+                reference: v.reference.clone(),
+                title: v.title.clone(),
+                band: v.band.code().to_owned(),
+                closing: day(v.closing_date),
+            })
+            .collect(),
+        pager: Pager::new(
+            &format!("/vacancies?status={status}&"),
+            page_number,
+            listed.total,
+        ),
+        status,
+    };
+    Ok(page(StatusCode::OK, &shown, new.then_some(guard.as_str())))
+}
+
+#[derive(Template)]
+#[template(path = "case_list.html")]
+struct CaseListPage {
+    nav: Nav,
+    status: String,
+    statuses: Vec<(&'static str, &'static str, bool)>,
+    total: u64,
+    cases: Vec<CaseRow>,
+    pager: Pager,
+}
+
+/// `GET /staff`: every case HR may see, by name, 20 a page, by status.
+pub async fn get_case_list(
+    State(state): State<AppState>,
+    Query(query): Query<ListQuery>,
+    parts: Parts,
+) -> Result<Response, PageError> {
+    let actor = match visitor(&state, &parts, HR).await? {
+        Ok(actor) => actor,
+        Err(answer) => return Ok(answer),
+    };
+    let status = query.status.unwrap_or_else(|| "active".to_owned());
+    let page_number = query.page.unwrap_or(1).max(1);
+    let listed = state
+        .store
+        .list_staff(
+            &actor,
+            &store::staff::operations::StaffListFilter {
+                trust: None,
+                status: Some(status.clone()),
+                band: None,
+            },
+            PageRequest::new(Some(page_number), Some(PER_PAGE))?,
+        )
+        .await?;
+    let (guard, new) = form_guard(&parts.headers)?;
+    let shown = CaseListPage {
+        nav: Nav::for_role(actor.role, "", &guard),
+        statuses: domain::CaseStatus::ALL
+            .iter()
+            .map(|s| (s.code(), s.label(), s.code() == status))
+            .collect(),
+        total: listed.total,
+        cases: listed
+            .items
+            .iter()
+            .map(|c| CaseRow {
+                id: c.id,
+                name: c.name.clone(),
+                job_title: c.job_title.clone(),
+                band: c.band.code().to_owned(),
+                period_ends: day(c.redeployment_period_ends),
+            })
+            .collect(),
+        pager: Pager::new(
+            &format!("/staff?status={status}&"),
+            page_number,
+            listed.total,
+        ),
+        status,
+    };
+    Ok(page(StatusCode::OK, &shown, new.then_some(guard.as_str())))
 }

@@ -61,6 +61,19 @@ impl IntoResponse for PageError {
                 next_href: "/",
                 next_text: "Go to the home page",
             }
+        } else if let AppError::Store(store::Error::Invalid(fields)) = &self.0 {
+            // Say what was wrong with the address, field by field.
+            detail = fields
+                .iter()
+                .map(|f| capitalised(&f.message))
+                .collect::<Vec<_>>()
+                .join(". ");
+            MessagePage {
+                heading: "This page cannot be shown",
+                message: &detail,
+                next_href: "/",
+                next_text: "Go to the home page",
+            }
         } else {
             detail = capitalised(&self.0.to_string());
             MessagePage {
@@ -618,6 +631,7 @@ pub mod reports;
 pub mod staff;
 pub mod upload;
 pub use admin::{get_admin, post_account_action, post_add_account, post_retry_email};
+pub use hr::{get_case_list, get_vacancy_list};
 pub use hr::{get_match, get_staff_case, get_vacancy, post_match};
 pub use profile::{get_profile, get_why_not, post_profile};
 pub use register::{
