@@ -690,6 +690,28 @@ async fn the_three_journeys_work_in_a_real_browser_and_every_page_passes_axe() {
     journey.wait_for("Add an account").await;
     journey.check("admin").await;
 
+    // The OpenAPI viewer renders under the same content security policy as every page.
+    journey.open("/api/docs/").await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let operations = client
+            .find_all(Locator::Css(".swagger-ui .opblock"))
+            .await
+            .map(|found| found.len())
+            .unwrap_or(0);
+        if operations > 10 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the API viewer never drew its operations under the CSP: {}",
+            journey.source().await
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let png = client.screenshot().await.expect("screenshot");
+    std::fs::write(journey.screenshots.join("api-docs.png"), png).expect("save screenshot");
+
     let checked = journey.pages_checked.len();
     client.close().await.ok();
     drop(driver);
