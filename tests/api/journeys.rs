@@ -295,6 +295,67 @@ async fn hr_uploads_a_file_fixes_its_bad_row_and_moves_a_candidate_to_interview(
     let case = hr.get(&app, &format!("/staff/{staff_id}")).await;
     assert_eq!(case.status, StatusCode::OK);
     assert!(html(&case).contains("Interview"));
+
+    // On to an offer, a trial from a date, and the redeployment: the page then shows the
+    // redundancy cost it avoided, traced to its inputs, as the API records it.
+    let offered = hr
+        .post(
+            &app,
+            &pair_href,
+            &[("form_guard", &guard), ("to", "offered")],
+        )
+        .await;
+    assert_eq!(offered.status, StatusCode::SEE_OTHER, "{}", html(&offered));
+    let trial = [
+        ("form_guard", guard.as_str()),
+        ("to", "trial"),
+        ("day", "1"),
+        ("month", "4"),
+        ("year", "2027"),
+    ];
+    let started = hr.post(&app, &pair_href, &trial).await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", html(&started));
+    let pair_page = hr.get(&app, &pair_href).await;
+    assert!(html(&pair_page).contains(">Extend the trial</button>"));
+    assert!(html(&pair_page).contains(">Confirm the redeployment</button>"));
+    let confirmed = hr
+        .post(
+            &app,
+            &pair_href,
+            &[("form_guard", &guard), ("to", "redeployed")],
+        )
+        .await;
+    assert_eq!(
+        confirmed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        html(&confirmed)
+    );
+    let pair_page = hr.get(&app, &pair_href).await;
+    let page = html(&pair_page);
+    assert!(page.contains("Redundancy cost avoided"), "{page}");
+    assert!(
+        !page.contains("Next step"),
+        "a redeployment is final: {page}"
+    );
+    let shown = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/matches/{pair}"),
+            Some(&p.hr_kings),
+            None,
+        )
+        .await;
+    let conservative = shown.body["savings"]["conservative"].as_f64().unwrap();
+    assert!(
+        page.contains(&format!("<strong>£{conservative:.2}</strong>")),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            "Completed years of NHS service</dt><dd class=\"nhsuk-summary-list__value\">"
+        )
+    );
 }
 
 #[tokio::test]

@@ -167,22 +167,16 @@ impl Store {
                 format!("{email} already has an account"),
             )]));
         }
-        let account = user::ActiveModel {
-            email: Set(email.clone()),
-            password_hash: Set(None),
-            role: Set(role.code().to_owned()),
-            trust_id: Set(trust_id),
-            staff_id: Set(None),
-            display_name: Set(name.clone()),
-            disabled: Set(false),
-            failed_sign_ins: Set(0),
-            locked_until: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        let who = crate::users::AccountOf {
+            email: &email,
+            role,
+            trust_id,
+            staff_id: None,
+            display_name: &name,
+        };
+        let account = crate::users::new_account(who, None, now)
+            .insert(&txn)
+            .await?;
         self.send_account_link(&txn, &account, now).await?;
         audit::record(
             &txn,

@@ -376,20 +376,16 @@ async fn create_demo_accounts<C: ConnectionTrait>(
             "partnership" => (None, None, "Partnership analyst".to_owned()),
             _ => (None, None, "Administrator".to_owned()),
         };
-        let row = user::ActiveModel {
-            email: Set(account.email.clone()),
-            password_hash: Set(Some(hash_password(&account.password)?)),
-            role: Set(account.role.to_owned()),
-            trust_id: Set(trust_id),
-            staff_id: Set(staff_id),
-            display_name: Set(display_name),
-            disabled: Set(false),
-            failed_sign_ins: Set(0),
-            locked_until: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
+        let role = domain::Role::from_code(account.role)
+            .ok_or_else(|| DbErr::Custom(format!("{} is not a role", account.role)))?;
+        let who = crate::users::AccountOf {
+            email: &account.email,
+            role,
+            trust_id,
+            staff_id,
+            display_name: &display_name,
         };
+        let row = crate::users::new_account(who, Some(hash_password(&account.password)?), now);
         user::Entity::insert(row).exec_without_returning(db).await?;
     }
     Ok(accounts)

@@ -79,20 +79,17 @@ impl Store {
             }
             Some(existing) => existing,
             None => {
-                user::ActiveModel {
-                    email: Set(email.clone()),
-                    password_hash: Set(None),
-                    role: Set(Role::Staff.code().to_owned()),
-                    trust_id: Set(Some(record.row.trust_id)),
-                    staff_id: Set(Some(staff_id)),
-                    display_name: Set(record.row.name.clone()),
-                    disabled: Set(false),
-                    failed_sign_ins: Set(0),
-                    locked_until: Set(None),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    ..Default::default()
-                }
+                crate::users::new_account(
+                    crate::users::AccountOf {
+                        email: &email,
+                        role: Role::Staff,
+                        trust_id: Some(record.row.trust_id),
+                        staff_id: Some(staff_id),
+                        display_name: &record.row.name,
+                    },
+                    None,
+                    now,
+                )
                 .insert(&txn)
                 .await?
             }

@@ -767,6 +767,17 @@ impl Store {
                 {
                     moves.push(from.code().to_owned());
                 }
+                // A trial is extended as a move to `trial` again, as often as allowed.
+                let extensions = history
+                    .iter()
+                    .filter(|h| h.from == "trial" && h.to == "trial")
+                    .count();
+                if from == domain::MatchStatus::Trial
+                    && parties.may_act_as(domain::Mover::VacancyHr)
+                    && extensions < self.settings().workflow.trial_extensions as usize
+                {
+                    moves.insert(0, from.code().to_owned());
+                }
                 moves
             })
             .unwrap_or_default();

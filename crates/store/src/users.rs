@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use domain::{EmailAddress, Role};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::audit::{self, AuditActor};
 use crate::entities::{trust, user};
@@ -50,6 +50,48 @@ pub fn account_email(text: &str) -> Result<String, FieldError> {
     EmailAddress::parse(text)
         .map(|e| e.as_str().to_lowercase())
         .map_err(|e| FieldError::new("email", e.to_string()))
+}
+
+/// Who a new account is: its email, role, trust and staff record (where it has them), and
+/// the name shown for it.
+pub(crate) struct AccountOf<'a> {
+    pub email: &'a str,
+    pub role: domain::Role,
+    pub trust_id: Option<i32>,
+    pub staff_id: Option<i32>,
+    pub display_name: &'a str,
+}
+
+/// The row of a new account, enabled and never locked. Without a password hash its person
+/// chooses one through the link they are emailed (an invitation, or an account an
+/// administrator added).
+pub(crate) fn new_account(
+    who: AccountOf<'_>,
+    password_hash: Option<String>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> user::ActiveModel {
+    use sea_orm::ActiveValue::Set;
+    let AccountOf {
+        email,
+        role,
+        trust_id,
+        staff_id,
+        display_name,
+    } = who;
+    user::ActiveModel {
+        email: Set(email.to_owned()),
+        password_hash: Set(password_hash),
+        role: Set(role.code().to_owned()),
+        trust_id: Set(trust_id),
+        staff_id: Set(staff_id),
+        display_name: Set(display_name.to_owned()),
+        disabled: Set(false),
+        failed_sign_ins: Set(0),
+        locked_until: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
 }
 
 /// Creates an account after checking every field; nothing is written when any is wrong.
@@ -139,20 +181,14 @@ pub async fn create_user<C: ConnectionTrait>(
         .filter(|n| !n.is_empty())
         .unwrap_or(&email)
         .to_owned();
-    let row = user::ActiveModel {
-        email: Set(email.clone()),
-        password_hash: Set(Some(hash)),
-        role: Set(role.code().to_owned()),
-        trust_id: Set(trust_id),
-        staff_id: Set(None),
-        display_name: Set(display_name),
-        disabled: Set(false),
-        failed_sign_ins: Set(0),
-        locked_until: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
+    let who = AccountOf {
+        email: &email,
+        role,
+        trust_id,
+        staff_id: None,
+        display_name: &display_name,
     };
+    let row = new_account(who, Some(hash), now);
     user::Entity::insert(row).exec_without_returning(db).await?;
     let created = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))

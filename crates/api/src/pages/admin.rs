@@ -18,7 +18,7 @@ use store::admin::NewAccount;
 use super::hr::Pager;
 use super::{
     MessagePage, Nav, PageError, Problem, capitalised, expired_form, form_guard, guarded, page,
-    problem_with, visitor,
+    page_with_problems, problem_with, visitor,
 };
 use crate::state::AppState;
 
@@ -260,12 +260,11 @@ async fn admin_page(
         trust_choices,
         problems,
     };
-    let status = if shown.problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok(page(status, &shown, new.then_some(guard.as_str())))
+    Ok(page_with_problems(
+        &shown,
+        &shown.problems,
+        new.then_some(guard.as_str()),
+    ))
 }
 
 fn encode(text: &str) -> String {
@@ -283,10 +282,7 @@ pub async fn get_admin(
     Query(query): Query<AdminQuery>,
     parts: Parts,
 ) -> Result<Response, PageError> {
-    let actor = match visitor(&state, &parts, ADMIN).await? {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(answer),
-    };
+    let actor = visitor(&state, &parts, ADMIN).await?;
     admin_page(
         &state,
         &actor,
@@ -307,10 +303,7 @@ pub async fn post_add_account(
     if !guarded(&parts.headers, &form.form_guard) {
         return Ok(expired_form());
     }
-    let actor = match visitor(&state, &parts, ADMIN).await? {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(answer),
-    };
+    let actor = visitor(&state, &parts, ADMIN).await?;
     let new = NewAccount {
         email: form.email.clone(),
         display_name: form.display_name.clone(),
@@ -364,10 +357,7 @@ pub async fn post_account_action(
     if !guarded(&parts.headers, &form.form_guard) {
         return Ok(expired_form());
     }
-    let actor = match visitor(&state, &parts, ADMIN).await? {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(answer),
-    };
+    let actor = visitor(&state, &parts, ADMIN).await?;
     let done = match action.as_str() {
         "disable" => state
             .store
@@ -414,10 +404,7 @@ pub async fn post_retry_email(
     if !guarded(&parts.headers, &form.form_guard) {
         return Ok(expired_form());
     }
-    let actor = match visitor(&state, &parts, ADMIN).await? {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(answer),
-    };
+    let actor = visitor(&state, &parts, ADMIN).await?;
     state.store.retry_email(&actor, id).await?;
     Ok(Redirect::to("/admin?done=retried#emails").into_response())
 }

@@ -21,7 +21,7 @@ use store::awaiting::AwaitingPair;
 use super::reasons::{Voice, reasons};
 use super::{
     MessagePage, Nav, PageError, Problem, capitalised, expired_form, form_guard, guarded, page,
-    pounds, problem_with, status_label, visitor,
+    page_with_problems, pounds, problem_with, status_label, visitor,
 };
 use crate::state::AppState;
 
@@ -237,10 +237,7 @@ pub async fn get_vacancy(
     Query(query): Query<PageNumber>,
     parts: Parts,
 ) -> Result<Response, PageError> {
-    let actor = match visitor(&state, &parts, HR).await? {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(answer),
-    };
+    let actor = visitor(&state, &parts, HR).await?;
     let record = state.store.read_vacancy(&actor, id).await?;
     let page_number = query.page.unwrap_or(1).max(1);
     let asked = PageRequest::new(Some(page_number), Some(PER_PAGE))?;
@@ -330,10 +327,7 @@ pub async fn get_staff_case(
     Query(query): Query<PageNumber>,
     parts: Parts,
 ) -> Result<Response, PageError> {
-    let actor = match visitor(&state, &parts, HR).await? {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(answer),
-    };
+    let actor = visitor(&state, &parts, HR).await?;
     let record = state.store.read_staff(&actor, id).await?;
     let page_number = query.page.unwrap_or(1).max(1);
     let asked = PageRequest::new(Some(page_number), Some(PER_PAGE))?;
@@ -561,12 +555,11 @@ async fn match_page(
             .collect(),
         problems,
     };
-    let status = if shown.problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok(page(status, &shown, new.then_some(guard.as_str())))
+    Ok(page_with_problems(
+        &shown,
+        &shown.problems,
+        new.then_some(guard.as_str()),
+    ))
 }
 
 /// `GET /matches/{id}`: one pair for whoever may see it.
@@ -575,10 +568,7 @@ pub async fn get_match(
     Path(id): Path<String>,
     parts: Parts,
 ) -> Result<Response, PageError> {
-    let actor = match visitor(&state, &parts, HR).await? {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(answer),
-    };
+    let actor = visitor(&state, &parts, HR).await?;
     match_page(&state, &actor, &id, &parts, Vec::new()).await
 }
 
@@ -635,10 +625,7 @@ pub async fn post_match(
     if !guarded(&parts.headers, &form.form_guard) {
         return Ok(expired_form());
     }
-    let actor = match visitor(&state, &parts, HR).await? {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(answer),
-    };
+    let actor = visitor(&state, &parts, HR).await?;
     if !form.judging.is_empty() && form.judgement.is_empty() {
         let problem = Problem::new(
             "judgement-reasonable",
@@ -712,10 +699,7 @@ pub async fn get_vacancy_list(
     Query(query): Query<ListQuery>,
     parts: Parts,
 ) -> Result<Response, PageError> {
-    let actor = match visitor(&state, &parts, HR).await? {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(answer),
-    };
+    let actor = visitor(&state, &parts, HR).await?;
     let status = query.status.unwrap_or_else(|| "open".to_owned());
     let page_number = query.page.unwrap_or(1).max(1);
     let listed = state
@@ -776,10 +760,7 @@ pub async fn get_case_list(
     Query(query): Query<ListQuery>,
     parts: Parts,
 ) -> Result<Response, PageError> {
-    let actor = match visitor(&state, &parts, HR).await? {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(answer),
-    };
+    let actor = visitor(&state, &parts, HR).await?;
     let status = query.status.unwrap_or_else(|| "active".to_owned());
     let page_number = query.page.unwrap_or(1).max(1);
     let listed = state

@@ -28,54 +28,68 @@ use crate::state::AppState;
 /// The cookie holding a browser's form guard.
 pub const FORM_GUARD_COOKIE: &str = "redeploy_form_guard";
 
-/// What a page answers when its operation fails: a page in the same look, never problem+json.
-/// An address that leads nowhere gets the not-found page; the service's own fault gets an
-/// apology that says nothing was lost (the cause is logged, never shown).
-#[derive(Debug)]
-pub struct PageError(AppError);
+/// What a page answers instead of itself. When its operation fails: a page in the same look,
+/// never problem+json; an address that leads nowhere gets the not-found page, the service's
+/// own fault an apology that says nothing was lost (the cause is logged, never shown). When
+/// the page is not for this visitor: the answer made for them (to sign in, or a refusal).
+pub enum PageError {
+    Failed(AppError),
+    /// Boxed: a response is large, and most pages never return one this way.
+    Answer(Box<Response>),
+}
+
+impl std::fmt::Debug for PageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PageError::Failed(error) => f.debug_tuple("Failed").field(error).finish(),
+            PageError::Answer(response) => {
+                f.debug_tuple("Answer").field(&response.status()).finish()
+            }
+        }
+    }
+}
 
 impl From<AppError> for PageError {
     fn from(error: AppError) -> PageError {
-        PageError(error)
+        PageError::Failed(error)
     }
 }
 
 impl From<store::Error> for PageError {
     fn from(error: store::Error) -> PageError {
-        PageError(AppError::Store(error))
+        PageError::Failed(AppError::Store(error))
     }
 }
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let status = self.0.status();
+        let error = match self {
+            PageError::Answer(response) => return *response,
+            PageError::Failed(error) => error,
+        };
+        let status = error.status();
         if status == StatusCode::NOT_FOUND {
             return page(status, &NotFoundPage, None);
         }
         let detail;
         let shown = if status.is_server_error() {
-            tracing::error!(error = ?self.0, "a page failed");
+            tracing::error!(error = ?error, "a page failed");
             MessagePage {
                 heading: "Sorry, there is a problem with the service",
                 message: "Try again later. Nothing you entered was lost.",
                 next_href: "/",
                 next_text: "Go to the home page",
             }
-        } else if let AppError::Store(store::Error::Invalid(fields)) = &self.0 {
-            // Say what was wrong with the address, field by field.
-            detail = fields
-                .iter()
-                .map(|f| capitalised(&f.message))
-                .collect::<Vec<_>>()
-                .join(". ");
-            MessagePage {
-                heading: "This page cannot be shown",
-                message: &detail,
-                next_href: "/",
-                next_text: "Go to the home page",
-            }
         } else {
-            detail = capitalised(&self.0.to_string());
+            detail = match &error {
+                // Say what was wrong with the address, field by field.
+                AppError::Store(store::Error::Invalid(fields)) => fields
+                    .iter()
+                    .map(|f| capitalised(&f.message))
+                    .collect::<Vec<_>>()
+                    .join(". "),
+                other => capitalised(&other.to_string()),
+            };
             MessagePage {
                 heading: "This page cannot be shown",
                 message: &detail,
@@ -85,6 +99,20 @@ impl IntoResponse for PageError {
         };
         page(status, &shown, None)
     }
+}
+
+/// A page's answer: 422 when it shows problems to correct, 200 otherwise.
+pub(crate) fn page_with_problems(
+    template: &impl Template,
+    problems: &[Problem],
+    new_guard: Option<&str>,
+) -> Response {
+    let status = if problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    page(status, template, new_guard)
 }
 
 #[derive(Template)]
@@ -582,14 +610,17 @@ impl Nav {
 }
 
 /// Who a page is for: the signed-in person when their role is one of `roles`; otherwise the
-/// answer to send instead (the sign-in page for nobody, a refusal for another role).
+/// answer to send instead (the sign-in page for nobody, a refusal for another role), as the
+/// error, so that a handler begins `let actor = visitor(…).await?;`.
 pub(crate) async fn visitor(
     state: &AppState,
     parts: &Parts,
     roles: &[Role],
-) -> Result<Result<store::Actor, Response>, PageError> {
+) -> Result<store::Actor, PageError> {
     let Some(actor) = signed_in(state, parts).await? else {
-        return Ok(Err(Redirect::to("/sign-in").into_response()));
+        return Err(PageError::Answer(Box::new(
+            Redirect::to("/sign-in").into_response(),
+        )));
     };
     if !roles.contains(&actor.role) {
         let shown = MessagePage {
@@ -598,9 +629,28 @@ pub(crate) async fn visitor(
             next_href: "/",
             next_text: "Go to your home page",
         };
-        return Ok(Err(page(StatusCode::FORBIDDEN, &shown, None)));
+        return Err(PageError::Answer(Box::new(page(
+            StatusCode::FORBIDDEN,
+            &shown,
+            None,
+        ))));
     }
-    Ok(Ok(actor))
+    Ok(actor)
+}
+
+/// The signed-in staff member and their record's id, for their own pages; anyone else gets
+/// the answer [`visitor`] gives, and a staff account without a record goes home.
+pub(crate) async fn staff_visitor(
+    state: &AppState,
+    parts: &Parts,
+) -> Result<(store::Actor, i32), PageError> {
+    let actor = visitor(state, parts, &[Role::Staff]).await?;
+    match actor.staff_id {
+        Some(id) => Ok((actor, id)),
+        None => Err(PageError::Answer(Box::new(
+            Redirect::to("/").into_response(),
+        ))),
+    }
 }
 
 /// Whole pounds with thousands separators, for pages: `£64,956`.

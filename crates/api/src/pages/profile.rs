@@ -12,30 +12,15 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::{EmailFrequency, Role};
+use domain::EmailFrequency;
 use serde::Deserialize;
 use store::staff::draft::StaffDraft;
 
 use super::{
-    Nav, PageError, Problem, capitalised, expired_form, form_guard, guarded, page, problem_with,
-    visitor,
+    Nav, PageError, Problem, capitalised, expired_form, form_guard, guarded, page,
+    page_with_problems, problem_with, staff_visitor,
 };
 use crate::state::AppState;
-
-/// The staff member's own record, or the answer to send instead.
-async fn own_record(
-    state: &AppState,
-    parts: &Parts,
-) -> Result<Result<(store::Actor, i32), Response>, PageError> {
-    let actor = match visitor(state, parts, &[Role::Staff]).await? {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(Err(answer)),
-    };
-    match actor.staff_id {
-        Some(id) => Ok(Ok((actor, id))),
-        None => Ok(Err(Redirect::to("/").into_response())),
-    }
-}
 
 /// One choice of a set of radios.
 struct Choice {
@@ -163,11 +148,6 @@ struct Shown {
 }
 
 fn render(form: ProfileForm, around: Shown, problems: Vec<Problem>) -> Response {
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     let shown = ProfilePage {
         form_guard: form.form_guard,
         nav: around.nav,
@@ -185,7 +165,7 @@ fn render(form: ProfileForm, around: Shown, problems: Vec<Problem>) -> Response 
         frequencies: frequency_choices(&form.email_frequency),
         problems,
     };
-    page(status, &shown, around.new_guard.as_deref())
+    page_with_problems(&shown, &shown.problems, around.new_guard.as_deref())
 }
 
 #[derive(Debug, Deserialize)]
@@ -201,10 +181,7 @@ pub async fn get_profile(
     Query(query): Query<ProfileQuery>,
     parts: Parts,
 ) -> Result<Response, PageError> {
-    let (actor, staff_id) = match own_record(&state, &parts).await? {
-        Ok(found) => found,
-        Err(answer) => return Ok(answer),
-    };
+    let (actor, staff_id) = staff_visitor(&state, &parts).await?;
     let record = state.store.read_staff(&actor, staff_id).await?;
     let person = &record.staff;
     let (guard, new) = form_guard(&parts.headers)?;
@@ -278,10 +255,7 @@ pub async fn post_profile(
     if !guarded(&parts.headers, &form.form_guard) {
         return Ok(expired_form());
     }
-    let (actor, staff_id) = match own_record(&state, &parts).await? {
-        Ok(found) => found,
-        Err(answer) => return Ok(answer),
-    };
+    let (actor, staff_id) = staff_visitor(&state, &parts).await?;
     let mut problems = Vec::new();
     let mut skills = items(&form.skills);
     let added = form.add_skill.trim();
@@ -403,10 +377,7 @@ pub async fn get_why_not(
     Query(query): Query<WhyNotQuery>,
     parts: Parts,
 ) -> Result<Response, PageError> {
-    let (actor, staff_id) = match own_record(&state, &parts).await? {
-        Ok(found) => found,
-        Err(answer) => return Ok(answer),
-    };
+    let (actor, staff_id) = staff_visitor(&state, &parts).await?;
     let (guard, new) = form_guard(&parts.headers)?;
     let reference = query.reference.unwrap_or_default().trim().to_owned();
     let mut answers = Vec::new();

@@ -298,10 +298,7 @@ pub async fn get_register_staff(
     State(state): State<AppState>,
     parts: Parts,
 ) -> Result<Response, PageError> {
-    let actor = match visitor(&state, &parts, HR).await? {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(answer),
-    };
+    let actor = visitor(&state, &parts, HR).await?;
     let (guard, new) = form_guard(&parts.headers)?;
     let mut fields = Fields::new();
     fields.insert("max_travel_minutes".into(), "60".into());
@@ -327,10 +324,7 @@ pub async fn post_register_staff(
     if !guarded(&parts.headers, field(&fields, "form_guard")) {
         return Ok(expired_form());
     }
-    let actor = match visitor(&state, &parts, HR).await? {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(answer),
-    };
+    let actor = visitor(&state, &parts, HR).await?;
     let mut problems = Vec::new();
     let dates: Vec<Option<String>> = STAFF_DATES
         .iter()
@@ -402,10 +396,7 @@ pub async fn post_invite(
     if !guarded(&parts.headers, field(&fields, "form_guard")) {
         return Ok(expired_form());
     }
-    let actor = match visitor(&state, &parts, HR).await? {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(answer),
-    };
+    let actor = visitor(&state, &parts, HR).await?;
     match state.store.invite_staff(&actor, id).await {
         Ok(_) => Ok(Redirect::to(&format!("/staff/{id}?invited=1")).into_response()),
         Err(store::Error::Conflict(detail)) => {
@@ -486,10 +477,7 @@ pub async fn get_register_vacancy(
     State(state): State<AppState>,
     parts: Parts,
 ) -> Result<Response, PageError> {
-    let actor = match visitor(&state, &parts, HR).await? {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(answer),
-    };
+    let actor = visitor(&state, &parts, HR).await?;
     let (guard, new) = form_guard(&parts.headers)?;
     let mut fields = Fields::new();
     fields.insert("hours".into(), "37.5".into());
@@ -507,10 +495,7 @@ pub async fn post_register_vacancy(
     if !guarded(&parts.headers, field(&fields, "form_guard")) {
         return Ok(expired_form());
     }
-    let actor = match visitor(&state, &parts, HR).await? {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(answer),
-    };
+    let actor = visitor(&state, &parts, HR).await?;
     let mut problems = Vec::new();
     let draft = VacancyDraft {
         trust: given(&fields, "trust").or_else(|| actor.trust.clone()),

@@ -9,14 +9,15 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use domain::Role;
 use serde::Deserialize;
 use store::reports::{Figures, Shown, Summary, SummaryRequest};
 
 use super::{
-    Nav, PageError, Problem, capitalised, form_guard, page, pounds, problem_with, visitor,
+    Nav, PageError, Problem, capitalised, form_guard, page_with_problems, pounds, problem_with,
+    visitor,
 };
 use crate::state::AppState;
 
@@ -274,10 +275,7 @@ pub async fn get_reports(
     Query(filters): Query<ReportFilters>,
     parts: Parts,
 ) -> Result<Response, PageError> {
-    let actor = match visitor(&state, &parts, READERS).await? {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(answer),
-    };
+    let actor = visitor(&state, &parts, READERS).await?;
     let (guard, new) = form_guard(&parts.headers)?;
     let nav = Nav::for_role(actor.role, "/reports", &guard);
     let shown = match state.store.report_summary(&actor, &filters.request()).await {
@@ -299,12 +297,11 @@ pub async fn get_reports(
         }
         Err(other) => return Err(other.into()),
     };
-    let status = if shown.problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok(page(status, &shown, new.then_some(guard.as_str())))
+    Ok(page_with_problems(
+        &shown,
+        &shown.problems,
+        new.then_some(guard.as_str()),
+    ))
 }
 
 /// `GET /reports/summary.csv`: the dashboard's table as a CSV file, for the same filters.
@@ -313,10 +310,7 @@ pub async fn get_reports_csv(
     Query(filters): Query<ReportFilters>,
     parts: Parts,
 ) -> Result<Response, PageError> {
-    let actor = match visitor(&state, &parts, READERS).await? {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(answer),
-    };
+    let actor = visitor(&state, &parts, READERS).await?;
     let summary = state
         .store
         .report_summary(&actor, &filters.request())

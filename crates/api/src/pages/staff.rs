@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::reasons::{Voice, reasons};
 use super::{
     MessagePage, Nav, NotFoundPage, PageError, Problem, capitalised, expired_form, form_guard,
-    guarded, page, problem_with, signed_in,
+    guarded, page, page_with_problems, problem_with, staff_visitor,
 };
 use crate::state::AppState;
 
@@ -117,12 +117,11 @@ async fn me_page(
         saved,
         problems,
     };
-    let status = if shown.problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok(page(status, &shown, new.then_some(guard.as_str())))
+    Ok(page_with_problems(
+        &shown,
+        &shown.problems,
+        new.then_some(guard.as_str()),
+    ))
 }
 
 /// `GET /me`: a staff member's vacancies. Anyone else signed in goes to their home page.
@@ -131,12 +130,7 @@ pub async fn get_me(
     parts: Parts,
     axum::extract::Query(query): axum::extract::Query<MeQuery>,
 ) -> Result<Response, PageError> {
-    let Some(actor) = signed_in(&state, &parts).await? else {
-        return Ok(Redirect::to("/sign-in").into_response());
-    };
-    let Some(staff_id) = actor.staff_id.filter(|_| actor.role == domain::Role::Staff) else {
-        return Ok(Redirect::to("/").into_response());
-    };
+    let (actor, staff_id) = staff_visitor(&state, &parts).await?;
     let page_number = query.page.unwrap_or(1).max(1);
     me_page(
         &state,
@@ -171,12 +165,7 @@ pub async fn post_respond(
     if !guarded(&parts.headers, &form.form_guard) {
         return Ok(expired_form());
     }
-    let Some(actor) = signed_in(&state, &parts).await? else {
-        return Ok(Redirect::to("/sign-in").into_response());
-    };
-    let Some(staff_id) = actor.staff_id.filter(|_| actor.role == domain::Role::Staff) else {
-        return Ok(Redirect::to("/").into_response());
-    };
+    let (actor, staff_id) = staff_visitor(&state, &parts).await?;
     let asked = store::workflow::MoveRequest {
         to: form.to.clone(),
         reason: Some(form.reason.clone()).filter(|r| !r.trim().is_empty()),

@@ -108,10 +108,7 @@ pub async fn get_upload(
     State(state): State<AppState>,
     parts: Parts,
 ) -> Result<Response, PageError> {
-    let actor = match visitor(&state, &parts, &[Role::TrustHr, Role::Admin]).await? {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(answer),
-    };
+    let actor = visitor(&state, &parts, &[Role::TrustHr, Role::Admin]).await?;
     let (guard, new) = form_guard(&parts.headers)?;
     let shown = UploadPage {
         nav: Nav::for_role(actor.role, "/upload", &guard),
@@ -251,10 +248,7 @@ pub async fn post_upload(
     parts: Parts,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let actor = match visitor(&state, &parts, &[Role::TrustHr, Role::Admin]).await? {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(answer),
-    };
+    let actor = visitor(&state, &parts, &[Role::TrustHr, Role::Admin]).await?;
     let posted = match read_posted(multipart).await {
         Ok(posted) => posted,
         Err(_) => {
@@ -340,10 +334,7 @@ pub async fn post_upload_confirm(
     if !guarded(&parts.headers, &form.form_guard) {
         return Ok(expired_form());
     }
-    let actor = match visitor(&state, &parts, &[Role::TrustHr, Role::Admin]).await? {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(answer),
-    };
+    let actor = visitor(&state, &parts, &[Role::TrustHr, Role::Admin]).await?;
     let (Some(kind), Ok(file)) = (Kind::parse(&form.kind), URL_SAFE_NO_PAD.decode(&form.file))
     else {
         return Ok(upload_again(
