@@ -1,7 +1,10 @@
 //! Server-rendered pages in the NHS.UK look (askama templates in `crates/api/templates`, the
-//! stylesheet from [`crate::assets`]), usable without JavaScript. So far: the invitation link
-//! (set a password), signing in and out, the signed-in person's home page, and the page for an
-//! address that does not exist.
+//! stylesheet from [`crate::assets`]), usable without JavaScript. This module holds what every
+//! page shares: signing in and out, the invitation link (set a password), each role's home
+//! page, the menu, who may see a page ([`visitor`]), the form guard, and the pages for an
+//! address that does not exist or a failure. Each journey has its own module: `staff` and
+//! `profile` (the at-risk staff member), `hr`, `register` and `upload` (trust HR), `reports`
+//! (the partnership), `admin`.
 //!
 //! Every form carries a guard against posting from another site: a random value set as a
 //! cookie (`SameSite=Strict`, `HttpOnly`) when the page is shown, and repeated in the form's
