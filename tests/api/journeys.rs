@@ -92,6 +92,31 @@ fn links(reply: &Reply, prefix: &str) -> Vec<String> {
         .collect()
 }
 
+/// Follows every link on `page` as its reader would (signed in as they are): each answers
+/// 200, after at most one redirect, so a link to a page that does not exist fails the test.
+async fn every_link_answers(browser: &mut Browser, app: &TestApp, page: &Reply) {
+    let mut followed = 0;
+    for href in links(page, "/") {
+        let target = href.split('#').next().unwrap_or_default().to_owned();
+        if target.is_empty() {
+            continue;
+        }
+        let mut reply = browser.get(app, &target).await;
+        // A home that is another page (the partnership's is the dashboard) leads there.
+        if reply.status == StatusCode::SEE_OTHER {
+            let next = location(&reply).to_owned();
+            assert_ne!(
+                next, "/sign-in",
+                "{target} asked a signed-in reader to sign in"
+            );
+            reply = browser.get(app, &next).await;
+        }
+        assert_eq!(reply.status, StatusCode::OK, "{target}: {}", html(&reply));
+        followed += 1;
+    }
+    assert!(followed > 0, "no links on {}", html(page));
+}
+
 const VACANCY_HEADER: &str = "Job reference,Job title,Pay band,Staff group,Site,Hours,Closing date,Essential skills,Desirable skills,Registration required,Contact email";
 
 fn vacancy_file(second_band: &str) -> Vec<u8> {
@@ -196,6 +221,7 @@ async fn hr_uploads_a_file_fixes_its_bad_row_and_moves_a_candidate_to_interview(
 
     // The home page lists both; the band 6 post has the nurse as an exact-match candidate.
     let home = hr.get(&app, "/").await;
+    every_link_answers(&mut hr, &app, &home).await;
     assert!(html(&home).contains("Open vacancies (2)"));
     let ward_sister = links(&home, "/vacancies/")
         .into_iter()
@@ -207,6 +233,7 @@ async fn hr_uploads_a_file_fixes_its_bad_row_and_moves_a_candidate_to_interview(
     assert!(page.contains("<h1>Ward Sister, band 6</h1>"), "{page}");
     assert!(page.contains("Nurse J1") && page.contains("Exact match"));
     assert!(page.contains("Has every essential skill: Wound care."));
+    every_link_answers(&mut hr, &app, &vacancy_page).await;
     let pair_href = links(&vacancy_page, "/matches/").remove(0);
     let pair = pair_href.trim_start_matches("/matches/").to_owned();
 
@@ -334,6 +361,7 @@ async fn hr_uploads_a_file_fixes_its_bad_row_and_moves_a_candidate_to_interview(
     let pair_page = hr.get(&app, &pair_href).await;
     let page = html(&pair_page);
     assert!(page.contains("Redundancy cost avoided"), "{page}");
+    every_link_answers(&mut hr, &app, &pair_page).await;
     assert!(
         !page.contains("Next step"),
         "a redeployment is final: {page}"
@@ -421,6 +449,7 @@ async fn the_partnership_reads_filters_and_downloads_the_dashboard_with_small_co
     assert!(page.contains(&today.format("%B %Y").to_string()), "{page}");
 
     // The CSV link downloads what the API gives for the same filters.
+    every_link_answers(&mut analyst, &app, &by_month).await;
     let csv_href = links(&by_month, "/reports/summary.csv").remove(0);
     let request = Request::builder()
         .uri(&csv_href)
@@ -730,7 +759,7 @@ async fn hr_registers_and_invites_a_member_of_staff_and_registers_a_vacancy_thro
     let cases = hr.get(&app, "/staff?status=active").await;
     assert!(html(&cases).contains(">Grace Form</a>"));
     let none = hr.get(&app, "/staff?status=redeployed").await;
-    assert!(html(&none).contains("No case has this status."));
+    assert!(html(&none).contains("Nothing has this status."));
     let wrong = hr.get(&app, "/vacancies?status=lost").await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
@@ -787,6 +816,7 @@ async fn admin_adds_disables_enables_and_resets_accounts_and_sends_a_failed_emai
         html(&page).contains("hr@kch.nhs.uk")
             && html(&page).contains("King&#39;s College Hospital")
     );
+    every_link_answers(&mut admin, &app, &page).await;
     let guard = guard_on(&page);
     let users = || async {
         store::entities::user::Entity::find()
@@ -1015,6 +1045,14 @@ async fn the_staff_members_hr_judges_a_decline_on_the_pairs_page() {
         html(&home).contains("Judge their decline"),
         "{}",
         html(&home)
+    );
+    // Another trust's HR has nothing waiting: neither the person nor the post is theirs.
+    let mut barts = signed_in_browser(&app, "hr@bartshealth.nhs.uk").await;
+    let theirs = barts.get(&app, "/").await;
+    assert!(
+        html(&theirs).contains("Waiting on you (0)"),
+        "{}",
+        html(&theirs)
     );
     let href = format!("/matches/{pair}");
     let page = hr.get(&app, &href).await;

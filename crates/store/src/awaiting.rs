@@ -6,12 +6,13 @@
 
 use chrono::{DateTime, Utc};
 use domain::{MatchStatus, Role};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use crate::Store;
 use crate::authz::Actor;
-use crate::entities::match_record;
+use crate::entities::{match_record, staff, vacancy};
 use crate::error::Result;
 use crate::matches::MatchId;
 use crate::paging::{PageRequest, Paged};
@@ -55,8 +56,38 @@ impl Store {
         .iter()
         .map(|s| s.code())
         .collect();
+        let declined = MatchStatus::DeclinedByStaff.code();
+        // Only the rows that can wait on this person are read: open moves on their trust's
+        // vacancies, and unjudged declines by their trust's staff (admin: every trust's). The
+        // rule below still decides each row.
+        let mut moves = Condition::all().add(match_record::Column::Status.ne(declined));
+        let mut declines = Condition::all()
+            .add(match_record::Column::Status.eq(declined))
+            .add(match_record::Column::DeclineJudgement.is_null());
+        if actor.role == Role::TrustHr {
+            let trust = actor.trust_id.unwrap_or(0);
+            moves = moves.add(
+                match_record::Column::VacancyId.in_subquery(
+                    Query::select()
+                        .column(vacancy::Column::Id)
+                        .from(vacancy::Entity)
+                        .and_where(vacancy::Column::TrustId.eq(trust))
+                        .to_owned(),
+                ),
+            );
+            declines = declines.add(
+                match_record::Column::StaffId.in_subquery(
+                    Query::select()
+                        .column(staff::Column::Id)
+                        .from(staff::Entity)
+                        .and_where(staff::Column::TrustId.eq(trust))
+                        .to_owned(),
+                ),
+            );
+        }
         let rows = match_record::Entity::find()
             .filter(match_record::Column::Status.is_in(waiting_codes))
+            .filter(Condition::any().add(moves).add(declines))
             .order_by_asc(match_record::Column::UpdatedAt)
             .order_by_asc(match_record::Column::Id)
             .all(self.db())

@@ -85,12 +85,36 @@ struct VacancyRow {
     closing: String,
 }
 
+impl VacancyRow {
+    fn of(v: &store::VacancyListed) -> VacancyRow {
+        VacancyRow {
+            id: v.id,
+            reference: v.reference.clone(),
+            title: v.title.clone(),
+            band: v.band.code().to_owned(),
+            closing: day(v.closing_date),
+        }
+    }
+}
+
 struct CaseRow {
     id: i32,
     name: String,
     job_title: String,
     band: String,
     period_ends: String,
+}
+
+impl CaseRow {
+    fn of(c: &store::StaffListed) -> CaseRow {
+        CaseRow {
+            id: c.id,
+            name: c.name.clone(),
+            job_title: c.job_title.clone(),
+            band: c.band.code().to_owned(),
+            period_ends: day(c.redeployment_period_ends),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -157,29 +181,9 @@ pub(crate) async fn hr_home(
         waiting_total: waiting.total,
         waiting: waiting.items.iter().map(waiting_row).collect(),
         vacancies_total: vacancies.total,
-        vacancies: vacancies
-            .items
-            .iter()
-            .map(|v| VacancyRow {
-                id: v.id,
-                reference: v.reference.clone(),
-                title: v.title.clone(),
-                band: v.band.code().to_owned(),
-                closing: day(v.closing_date),
-            })
-            .collect(),
+        vacancies: vacancies.items.iter().map(VacancyRow::of).collect(),
         cases_total: cases.total,
-        cases: cases
-            .items
-            .iter()
-            .map(|c| CaseRow {
-                id: c.id,
-                name: c.name.clone(),
-                job_title: c.job_title.clone(),
-                band: c.band.code().to_owned(),
-                period_ends: day(c.redeployment_period_ends),
-            })
-            .collect(),
+        cases: cases.items.iter().map(CaseRow::of).collect(),
     };
     Ok(page(StatusCode::OK, &shown, new.then_some(guard.as_str())))
 }
@@ -682,15 +686,64 @@ pub struct ListQuery {
     page: Option<u64>,
 }
 
+/// One list of records, by status: vacancies or cases (the other list is empty).
 #[derive(Template)]
-#[template(path = "vacancy_list.html")]
-struct VacancyListPage {
+#[template(path = "record_list.html")]
+struct RecordListPage {
     nav: Nav,
-    status: String,
+    /// `/vacancies` or `/staff`.
+    path: &'static str,
+    heading: String,
+    status_label: &'static str,
     statuses: Vec<(&'static str, &'static str, bool)>,
-    total: u64,
     vacancies: Vec<VacancyRow>,
+    cases: Vec<CaseRow>,
     pager: Pager,
+}
+
+/// What a list page shows besides its rows.
+struct ListOf<'a> {
+    path: &'static str,
+    noun: &'static str,
+    status_label: &'static str,
+    statuses: &'a [(&'static str, &'static str)],
+    status: &'a str,
+    page: u64,
+    total: u64,
+}
+
+fn record_list(
+    actor: &store::Actor,
+    parts: &Parts,
+    list: ListOf<'_>,
+    vacancies: Vec<VacancyRow>,
+    cases: Vec<CaseRow>,
+) -> Result<Response, PageError> {
+    let (guard, new) = form_guard(&parts.headers)?;
+    let shown = RecordListPage {
+        nav: Nav::for_role(actor.role, "", &guard),
+        path: list.path,
+        heading: format!(
+            "{}: {} {}",
+            list.noun,
+            list.total,
+            list.status.replace('_', " ")
+        ),
+        status_label: list.status_label,
+        statuses: list
+            .statuses
+            .iter()
+            .map(|&(code, label)| (code, label, code == list.status))
+            .collect(),
+        vacancies,
+        cases,
+        pager: Pager::new(
+            &format!("{}?status={}&", list.path, list.status),
+            list.page,
+            list.total,
+        ),
+    };
+    Ok(page(StatusCode::OK, &shown, new.then_some(guard.as_str())))
 }
 
 /// `GET /vacancies`: every vacancy HR may see, soonest closing first, 20 a page, by status.
@@ -714,44 +767,21 @@ pub async fn get_vacancy_list(
             PageRequest::new(Some(page_number), Some(PER_PAGE))?,
         )
         .await?;
-    let (guard, new) = form_guard(&parts.headers)?;
-    let shown = VacancyListPage {
-        nav: Nav::for_role(actor.role, "", &guard),
-        statuses: domain::VacancyStatus::ALL
-            .iter()
-            .map(|s| (s.code(), s.label(), s.code() == status))
-            .collect(),
+    let statuses: Vec<_> = domain::VacancyStatus::ALL
+        .iter()
+        .map(|s| (s.code(), s.label()))
+        .collect();
+    let list = ListOf {
+        path: "/vacancies",
+        noun: "Vacancies",
+        status_label: "Status",
+        statuses: &statuses,
+        status: &status,
+        page: page_number,
         total: listed.total,
-        vacancies: listed
-            .items
-            .iter()
-            .map(|v| VacancyRow {
-                id: v.id,
-                reference: v.reference.clone(),
-                title: v.title.clone(),
-                band: v.band.code().to_owned(),
-                closing: day(v.closing_date),
-            })
-            .collect(),
-        pager: Pager::new(
-            &format!("/vacancies?status={status}&"),
-            page_number,
-            listed.total,
-        ),
-        status,
     };
-    Ok(page(StatusCode::OK, &shown, new.then_some(guard.as_str())))
-}
-
-#[derive(Template)]
-#[template(path = "case_list.html")]
-struct CaseListPage {
-    nav: Nav,
-    status: String,
-    statuses: Vec<(&'static str, &'static str, bool)>,
-    total: u64,
-    cases: Vec<CaseRow>,
-    pager: Pager,
+    let rows = listed.items.iter().map(VacancyRow::of).collect();
+    record_list(&actor, &parts, list, rows, Vec::new())
 }
 
 /// `GET /staff`: every case HR may see, by name, 20 a page, by status.
@@ -775,31 +805,19 @@ pub async fn get_case_list(
             PageRequest::new(Some(page_number), Some(PER_PAGE))?,
         )
         .await?;
-    let (guard, new) = form_guard(&parts.headers)?;
-    let shown = CaseListPage {
-        nav: Nav::for_role(actor.role, "", &guard),
-        statuses: domain::CaseStatus::ALL
-            .iter()
-            .map(|s| (s.code(), s.label(), s.code() == status))
-            .collect(),
+    let statuses: Vec<_> = domain::CaseStatus::ALL
+        .iter()
+        .map(|s| (s.code(), s.label()))
+        .collect();
+    let list = ListOf {
+        path: "/staff",
+        noun: "At-risk staff",
+        status_label: "Case status",
+        statuses: &statuses,
+        status: &status,
+        page: page_number,
         total: listed.total,
-        cases: listed
-            .items
-            .iter()
-            .map(|c| CaseRow {
-                id: c.id,
-                name: c.name.clone(),
-                job_title: c.job_title.clone(),
-                band: c.band.code().to_owned(),
-                period_ends: day(c.redeployment_period_ends),
-            })
-            .collect(),
-        pager: Pager::new(
-            &format!("/staff?status={status}&"),
-            page_number,
-            listed.total,
-        ),
-        status,
     };
-    Ok(page(StatusCode::OK, &shown, new.then_some(guard.as_str())))
+    let rows = listed.items.iter().map(CaseRow::of).collect();
+    record_list(&actor, &parts, list, Vec::new(), rows)
 }

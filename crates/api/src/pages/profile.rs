@@ -122,20 +122,18 @@ fn hours_text(hours: f64) -> String {
     }
 }
 
-/// The skills vocabulary's names, for the suggestions of the "add a skill" box.
-async fn vocabulary(state: &AppState) -> Result<Vec<String>, PageError> {
-    let mut names = Vec::new();
-    let mut page_number = 1;
-    loop {
-        let asked = store::PageRequest::new(Some(page_number), Some(500))?;
-        let found = state.store.list_skills(None, None, asked).await?;
-        let got = found.items.len();
-        names.extend(found.items.into_iter().map(|s| s.name));
-        if got < 500 || names.len() as u64 >= found.total {
-            return Ok(names);
-        }
-        page_number += 1;
-    }
+/// The skills vocabulary's names, for the suggestions of the "add a skill" box: the
+/// canonical skills the service holds in memory, never the custom skills other people typed.
+fn vocabulary(state: &AppState) -> Vec<String> {
+    let mut names: Vec<String> = state
+        .store
+        .vocabulary()
+        .skills()
+        .iter()
+        .map(|skill| skill.name.clone())
+        .collect();
+    names.sort_unstable_by_key(|name| name.to_lowercase());
+    names
 }
 
 /// What the profile page shows besides the form: who, whether to welcome them, the menu.
@@ -220,7 +218,7 @@ pub async fn get_profile(
         name: person.name.clone(),
         welcome: query.welcome.is_some(),
         nav: Nav::for_role(actor.role, "/me/profile", &guard),
-        vocabulary: vocabulary(&state).await?,
+        vocabulary: vocabulary(&state),
         new_guard: new.then(|| guard.clone()),
     };
     Ok(render(form, around, Vec::new()))
@@ -296,7 +294,7 @@ pub async fn post_profile(
         name: record.staff.name.clone(),
         welcome: false,
         nav: Nav::for_role(actor.role, "/me/profile", &form.form_guard),
-        vocabulary: vocabulary(&state).await?,
+        vocabulary: vocabulary(&state),
         new_guard: None,
     };
     if !problems.is_empty() {

@@ -309,6 +309,38 @@ pub async fn get_register_staff(
     Ok(page(StatusCode::OK, &shown, new.then_some(guard.as_str())))
 }
 
+/// How a registration form's fields are laid out, so that the store's refusal links to them.
+struct FormLayout {
+    /// Fields typed as day, month and year.
+    dates: &'static [&'static str],
+    /// Sets of radios, with the value of each set's first.
+    radios: &'static [(&'static str, &'static str)],
+    /// The field a conflict (the record exists already) is about.
+    key: &'static str,
+}
+
+const STAFF_FORM: FormLayout = FormLayout {
+    dates: STAFF_DATES,
+    radios: &[("lower_band_consent", "yes"), ("priority_tier", "1")],
+    key: "staff_number",
+};
+
+const VACANCY_FORM: FormLayout = FormLayout {
+    dates: &["closing_date"],
+    radios: &[],
+    key: "reference",
+};
+
+/// The problems to show for the store's refusal of a registration form; any other failure
+/// is the page's.
+fn refusal(error: store::Error, form: &FormLayout) -> Result<Vec<Problem>, PageError> {
+    match error {
+        store::Error::Invalid(found) => Ok(problems_of(found, form.dates, form.radios)),
+        store::Error::Conflict(detail) => Ok(vec![Problem::new(form.key, capitalised(&detail))]),
+        other => Err(other.into()),
+    }
+}
+
 const STAFF_DATES: &[&str] = &[
     "redeployment_period_ends",
     "continuous_service_start",
@@ -364,21 +396,10 @@ pub async fn post_register_staff(
     if problems.is_empty() {
         match state.store.register_staff(&actor, &draft).await {
             Ok(record) => {
-                return Ok(
-                    Redirect::to(&format!("/staff/{}?registered=1", record.id)).into_response()
-                );
+                let case = format!("/staff/{}?registered=1", record.id);
+                return Ok(Redirect::to(&case).into_response());
             }
-            Err(store::Error::Invalid(found)) => {
-                problems = problems_of(
-                    found,
-                    STAFF_DATES,
-                    &[("lower_band_consent", "yes"), ("priority_tier", "1")],
-                );
-            }
-            Err(store::Error::Conflict(detail)) => {
-                problems.push(Problem::new("staff_number", capitalised(&detail)))
-            }
-            Err(other) => return Err(other.into()),
+            Err(refused) => problems = refusal(refused, &STAFF_FORM)?,
         }
     }
     let shown = staff_form(&state, &actor, &guard, fields, problems);
@@ -518,13 +539,7 @@ pub async fn post_register_vacancy(
             Ok(record) => {
                 return Ok(Redirect::to(&format!("/vacancies/{}", record.id)).into_response());
             }
-            Err(store::Error::Invalid(found)) => {
-                problems = problems_of(found, &["closing_date"], &[])
-            }
-            Err(store::Error::Conflict(detail)) => {
-                problems.push(Problem::new("reference", capitalised(&detail)))
-            }
-            Err(other) => return Err(other.into()),
+            Err(refused) => problems = refusal(refused, &VACANCY_FORM)?,
         }
     }
     let shown = vacancy_form(&state, &actor, &guard, fields, problems);
