@@ -659,6 +659,46 @@ async fn complete_the_profile(app: &TestApp, browser: &mut Browser, hr: &str) {
         "{html}"
     );
     assert!(html.contains("band"), "{html}");
+    // The same reference through the JSON API, as a client sees it: the paged list body.
+    let found = app
+        .call(
+            axum::http::Method::GET,
+            "/api/v1/vacancies?reference=WHY-1",
+            Some(hr),
+            None,
+        )
+        .await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert_eq!(found.body["total"], 1);
+    assert_eq!(
+        (found.body["page"].as_u64(), found.body["per_page"].as_u64()),
+        (Some(1), Some(50))
+    );
+    assert_eq!(found.body["items"][0]["reference"], "WHY-1");
+    // An email frequency that is not one: 422 naming the field, nothing changed.
+    let wrong = app
+        .call(
+            axum::http::Method::PATCH,
+            &format!("/api/v1/staff/{id}"),
+            Some(hr),
+            Some(serde_json::json!({"email_frequency": "hourly"})),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        wrong.body["errors"][0]["field"], "email_frequency",
+        "{}",
+        wrong.body
+    );
+    let still = app
+        .call(
+            axum::http::Method::GET,
+            &format!("/api/v1/staff/{id}"),
+            Some(hr),
+            None,
+        )
+        .await;
+    assert_eq!(still.body["email_frequency"], "weekly");
     let unknown = browser.get(app, "/me/why-not?reference=NO-SUCH").await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     assert!(
