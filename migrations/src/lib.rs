@@ -19,6 +19,7 @@ mod m20261206_000008_case_workflow;
 mod m20261206_000009_decline_judgement;
 mod m20261206_000010_pension_strain;
 mod m20261206_000011_email_frequency;
+mod m20261207_000012_reference_edits;
 mod support;
 
 #[derive(Debug)]
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000009_decline_judgement::Migration),
             Box::new(m20261206_000010_pension_strain::Migration),
             Box::new(m20261206_000011_email_frequency::Migration),
+            Box::new(m20261207_000012_reference_edits::Migration),
         ]
     }
 }

@@ -14,7 +14,7 @@ use crate::helpers::{PASSWORD, Reply, TestApp, create, people};
 use crate::pages::{Browser, guard_on, location, post_sign_in};
 
 /// A browser signed in as `email` through the sign-in page.
-async fn signed_in_browser(app: &TestApp, email: &str) -> Browser {
+pub(crate) async fn signed_in_browser(app: &TestApp, email: &str) -> Browser {
     let mut browser = Browser::default();
     let form = browser.get(app, "/sign-in").await;
     let guard = guard_on(&form);
@@ -67,7 +67,7 @@ async fn post_upload(
     reply
 }
 
-fn html(reply: &Reply) -> &str {
+pub(crate) fn html(reply: &Reply) -> &str {
     reply.body.as_str().unwrap_or("")
 }
 
@@ -94,7 +94,7 @@ fn links(reply: &Reply, prefix: &str) -> Vec<String> {
 
 /// Follows every link on `page` as its reader would (signed in as they are): each answers
 /// 200, after at most one redirect, so a link to a page that does not exist fails the test.
-async fn every_link_answers(browser: &mut Browser, app: &TestApp, page: &Reply) {
+pub(crate) async fn every_link_answers(browser: &mut Browser, app: &TestApp, page: &Reply) {
     let mut followed = 0;
     for href in links(page, "/") {
         let target = href.split('#').next().unwrap_or_default().to_owned();

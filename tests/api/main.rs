@@ -13,6 +13,7 @@ mod matching;
 mod metrics;
 mod openapi;
 mod pages;
+mod reference_admin;
 mod reports;
 mod session;
 mod staff;

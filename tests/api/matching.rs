@@ -272,7 +272,7 @@ async fn ward_post(app: &TestApp, reference: &str) -> serde_json::Value {
     })
 }
 
-async fn candidate_names(app: &TestApp, token: &str, vacancy: i64) -> Vec<String> {
+pub(crate) async fn candidate_names(app: &TestApp, token: &str, vacancy: i64) -> Vec<String> {
     let reply = app
         .call(
             Method::GET,

@@ -690,6 +690,39 @@ async fn the_three_journeys_work_in_a_real_browser_and_every_page_passes_axe() {
     journey.wait_for("Add an account").await;
     journey.check("admin").await;
 
+    // Admin adds a site to a trust (a wrong postcode first), and a skill to the vocabulary.
+    journey.click("a[href='/admin/trusts/RJZ']").await;
+    journey.wait_for("Add a site").await;
+    journey.fill("#site-name", "Camberwell Clinic").await;
+    journey.fill("#site-postcode", "not a postcode").await;
+    journey
+        .click("form[action='/admin/trusts/RJZ/sites'] button")
+        .await;
+    journey.wait_for("There is a problem").await;
+    journey.check("admin-trust-site-refused").await;
+    journey.fill("#site-postcode", "SE5 8AZ").await;
+    journey
+        .click("form[action='/admin/trusts/RJZ/sites'] button")
+        .await;
+    journey.wait_for("The site is added").await;
+    journey.check("admin-trust").await;
+    journey.click("a[href^='/admin/sites/']").await;
+    journey.wait_for("Save the site").await;
+    journey.check("admin-site").await;
+    journey.open("/admin/trusts/new").await;
+    journey.wait_for("Add the trust").await;
+    journey.check("admin-add-trust").await;
+    journey.open("/admin/skills/new").await;
+    journey.fill("#skill-name", "Lymphoedema care").await;
+    journey.click("form[action='/admin/skills'] button").await;
+    journey.wait_for("The skill is in the vocabulary").await;
+    journey.fill("#synonym-synonym", "Lymph care").await;
+    journey.click("form[action$='/synonyms'] button").await;
+    journey
+        .wait_for("Skills entered from now on in these words")
+        .await;
+    journey.check("admin-skill").await;
+
     // The OpenAPI viewer renders under the same content security policy as every page.
     journey.open("/api/docs/").await;
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -717,5 +750,5 @@ async fn the_three_journeys_work_in_a_real_browser_and_every_page_passes_axe() {
     drop(driver);
     server.stop();
     db.finish().await;
-    assert!(checked >= 25, "every page was checked: {checked}");
+    assert!(checked >= 30, "every page was checked: {checked}");
 }

@@ -195,6 +195,43 @@ pub fn router(state: AppState) -> Router {
             post(pages::post_account_action),
         )
         .route("/admin/emails/{id}/retry", post(pages::post_retry_email))
+        .route(
+            "/admin/trusts/new",
+            get(pages::admin_reference::get_new_trust),
+        )
+        .route(
+            "/admin/trusts",
+            post(pages::admin_reference::post_new_trust),
+        )
+        .route(
+            "/admin/trusts/{ods}",
+            get(pages::admin_reference::get_trust).post(pages::admin_reference::post_trust),
+        )
+        .route(
+            "/admin/trusts/{ods}/sites",
+            post(pages::admin_reference::post_new_site),
+        )
+        .route(
+            "/admin/sites/{id}",
+            get(pages::admin_reference::get_site).post(pages::admin_reference::post_site),
+        )
+        .route(
+            "/admin/skills/new",
+            get(pages::admin_reference::get_new_skill),
+        )
+        .route(
+            "/admin/skills",
+            post(pages::admin_reference::post_new_skill),
+        )
+        .route("/admin/skills/{id}", get(pages::admin_reference::get_skill))
+        .route(
+            "/admin/skills/{id}/synonyms",
+            post(pages::admin_reference::post_synonym),
+        )
+        .route(
+            "/admin/skills/{id}/synonyms/{synonym}/remove",
+            post(pages::admin_reference::post_remove_synonym),
+        )
         .route("/reports", get(pages::get_reports))
         .route("/reports/summary.csv", get(pages::get_reports_csv))
         .route(

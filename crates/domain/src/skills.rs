@@ -216,6 +216,11 @@ impl SkillVocabulary {
             .filter(|skill| skill.name == name)
     }
 
+    /// The skill `text` names exactly, by its name or a synonym (folded), if any.
+    pub fn recognised(&self, text: &str) -> Option<&CanonicalSkill> {
+        self.terms.get(&fold(text)).map(|&i| &self.skills[i])
+    }
+
     /// The most similar term's similarity and skill, among terms that could reach `threshold`.
     ///
     /// Only terms that could beat both the threshold and the best so far are compared in
@@ -343,6 +348,15 @@ mod tests {
             },
         ])
         .unwrap()
+    }
+
+    #[test]
+    fn a_text_is_recognised_by_name_or_synonym_but_got_only_by_its_exact_name() {
+        let v = vocabulary();
+        assert_eq!(v.recognised("Taking  Bloods").unwrap().name, "Phlebotomy");
+        assert_eq!(v.recognised("phlebotomy").unwrap().name, "Phlebotomy");
+        assert!(v.get("taking bloods").is_none());
+        assert!(v.recognised("Beekeeping").is_none());
     }
 
     #[test]

@@ -75,7 +75,7 @@ impl Store {
             .limit(page.per_page)
             .all(self.db())
             .await?;
-        let catalogue = self.catalogue();
+        let catalogue = self.catalogue().await?;
         let now = Utc::now();
         let listed = rows
             .into_iter()
@@ -123,7 +123,7 @@ impl Store {
                 None
             }
         };
-        let catalogue = self.catalogue();
+        let catalogue = self.catalogue().await?;
         let trust_id = match (
             role,
             new.trust

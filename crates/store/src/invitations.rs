@@ -50,6 +50,7 @@ impl Store {
         let email = record.row.email.to_lowercase();
         let trust_name = self
             .catalogue()
+            .await?
             .trust(record.row.trust_id)
             .map(|t| t.name.clone())
             .unwrap_or_default();

@@ -31,6 +31,7 @@ pub mod outbox;
 pub mod paging;
 pub mod passwords;
 pub mod postcodes;
+pub mod reference_admin;
 pub mod reference_store;
 pub mod reports;
 pub mod sessions;
@@ -46,7 +47,7 @@ pub mod workflow;
 use std::sync::{Arc, RwLock};
 
 use chrono::{NaiveDate, Utc};
-use domain::{ReferenceData, SkillVocabulary};
+use domain::ReferenceData;
 use sea_orm::DatabaseConnection;
 
 pub use authz::Actor;
@@ -71,7 +72,8 @@ struct Inner {
     db: DatabaseConnection,
     settings: Settings,
     reference: ReferenceData,
-    /// Trusts and sites change only when reference data is loaded; read on every check.
+    /// The trusts, sites and vocabulary as last read; replaced whole when the change log
+    /// shows a newer reference change (made here or by another instance).
     catalogue: RwLock<Arc<Catalogue>>,
     matches: MatchIndex,
     read_audit: audit::ReadAudit,
@@ -116,9 +118,9 @@ impl Store {
             inner: Arc::new(Inner {
                 db,
                 settings,
-                reference,
-                catalogue: RwLock::new(Arc::new(Catalogue::default())),
+                catalogue: RwLock::new(Arc::new(Catalogue::empty(reference.vocabulary.clone()))),
                 matches: MatchIndex::new(),
+                reference,
                 read_audit: audit::ReadAudit::default(),
                 metrics: metrics::Metrics::new(),
             }),
@@ -138,14 +140,18 @@ impl Store {
         Ok(counts)
     }
 
-    /// Reads the trusts and sites again (after reference data has changed).
+    /// Reads the trusts, sites and vocabulary again.
     pub async fn reload_catalogue(&self) -> Result<()> {
         let fresh = Arc::new(Catalogue::load(self.db()).await?);
-        *self
+        let mut held = self
             .inner
             .catalogue
             .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = fresh;
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Two requests may reload at once; the newer read stays.
+        if fresh.revision() >= held.revision() {
+            *held = fresh;
+        }
         Ok(())
     }
 
@@ -158,17 +164,37 @@ impl Store {
         &self.inner.settings
     }
 
+    /// The reference data this release ships (stored on start; the catalogue is what is
+    /// stored now, with admin's changes).
     pub fn reference(&self) -> &ReferenceData {
         &self.inner.reference
     }
 
-    /// The skills vocabulary free text is normalised against.
-    pub fn vocabulary(&self) -> &SkillVocabulary {
-        &self.inner.reference.vocabulary
+    /// The trusts, sites and skills vocabulary as stored now, with every change any instance
+    /// has committed: one indexed read of the change log, and the catalogue read again only
+    /// when it has changed.
+    pub async fn catalogue(&self) -> Result<Arc<Catalogue>> {
+        let newest = match_index::reference_revision(self.db()).await?;
+        if newest > self.catalogue_held().revision() {
+            self.reload_catalogue().await?;
+        }
+        Ok(self.catalogue_held())
     }
 
-    /// The trusts and sites as stored.
-    pub fn catalogue(&self) -> Arc<Catalogue> {
+    /// The catalogue as held when it knows trust `trust` (or no trust is asked about), else as
+    /// stored now. An ODS code never changes once stored, so what a session needs of a trust
+    /// it already knows costs no read.
+    pub(crate) async fn catalogue_knowing(&self, trust: Option<i32>) -> Result<Arc<Catalogue>> {
+        let held = self.catalogue_held();
+        match trust {
+            Some(id) if held.trust(id).is_none() => self.catalogue().await,
+            _ => Ok(held),
+        }
+    }
+
+    /// The catalogue as last read, for shaping what a fresh match snapshot holds (taking the
+    /// snapshot has already brought the catalogue up to the changes it saw).
+    pub(crate) fn catalogue_held(&self) -> Arc<Catalogue> {
         self.inner
             .catalogue
             .read()
@@ -204,8 +230,13 @@ impl Store {
     }
 
     /// The match index as of every change committed so far, for today.
+    /// A snapshot that has seen a reference change brings the catalogue up to it first.
     pub async fn match_snapshot(&self) -> Result<Arc<match_index::Snapshot>> {
-        self.matches().snapshot(self.db(), today()).await
+        let snapshot = self.matches().snapshot(self.db(), today()).await?;
+        if snapshot.reference_revision() > self.catalogue_held().revision() {
+            self.reload_catalogue().await?;
+        }
+        Ok(snapshot)
     }
 
     /// Loads the match index and builds its map grids, so that the first request ranks as
@@ -242,7 +273,7 @@ impl Store {
         CheckContext {
             catalogue,
             placed,
-            vocabulary: self.vocabulary(),
+            vocabulary: catalogue.vocabulary(),
             similarity_threshold: self.settings().matching.skill_similarity_threshold,
             default_max_travel_minutes: self.settings().matching.default_max_travel_minutes,
             today,

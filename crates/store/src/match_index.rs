@@ -36,7 +36,7 @@ use matcher::{
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter,
+    QueryFilter, QuerySelect,
 };
 use tokio::sync::Mutex as AsyncMutex;
 
@@ -52,6 +52,9 @@ pub struct Changes {
     pub vacancies: Vec<i32>,
     /// The staff members whose decisions (`matches` rows) were written.
     pub decisions_of: Vec<i32>,
+    /// The reference data (trusts, sites, the skills vocabulary) changed: every instance reads
+    /// its catalogue again before it next checks input or shapes a page.
+    pub reference: bool,
 }
 
 impl Changes {
@@ -82,18 +85,23 @@ impl Changes {
         self.staff.extend(other.staff);
         self.vacancies.extend(other.vacancies);
         self.decisions_of.extend(other.decisions_of);
+        self.reference |= other.reference;
     }
 
     fn is_empty(&self) -> bool {
-        self.staff.is_empty() && self.vacancies.is_empty() && self.decisions_of.is_empty()
+        self.staff.is_empty()
+            && self.vacancies.is_empty()
+            && self.decisions_of.is_empty()
+            && !self.reference
     }
 }
 
-/// Logged change kinds: one record, one staff member's decisions, or everything (after a
-/// bulk load).
+/// Logged change kinds: one record, one staff member's decisions, the reference data, or
+/// everything (after a bulk load).
 const STAFF: &str = "staff";
 const VACANCY: &str = "vacancy";
 const DECISIONS: &str = "decisions";
+const REFERENCE: &str = "reference";
 const EVERYTHING: &str = "all";
 
 /// Takes the next change number, holding the counter's lock until the transaction ends.
@@ -148,7 +156,24 @@ pub async fn log_write<C: ConnectionTrait>(txn: &C, changes: &Changes) -> crate:
     let version = next_version(txn).await?;
     log_changes(txn, version, STAFF, &changes.staff).await?;
     log_changes(txn, version, VACANCY, &changes.vacancies).await?;
-    log_changes(txn, version, DECISIONS, &changes.decisions_of).await
+    log_changes(txn, version, DECISIONS, &changes.decisions_of).await?;
+    if changes.reference {
+        log_changes(txn, version, REFERENCE, &[0]).await?;
+    }
+    Ok(())
+}
+
+/// The number of the newest committed change to the reference data (0 when there has been
+/// none): one lookup in the `(kind, version)` index.
+pub async fn reference_revision<C: ConnectionTrait>(db: &C) -> crate::Result<i64> {
+    let newest = match_change::Entity::find()
+        .select_only()
+        .column_as(match_change::Column::Version.max(), "newest")
+        .filter(match_change::Column::Kind.eq(REFERENCE))
+        .into_tuple::<Option<i64>>()
+        .one(db)
+        .await?;
+    Ok(newest.flatten().unwrap_or(0))
 }
 
 /// Logs that everything may have changed (a bulk load, new postcode positions), so that every
@@ -186,6 +211,8 @@ where
 #[derive(Debug)]
 pub struct Snapshot {
     version: i64,
+    /// The newest reference change logged up to `version`.
+    reference_revision: i64,
     /// Openness depends on the day, so a new day means a fresh load.
     today: NaiveDate,
     staff: Vec<StaffProfile>,
@@ -295,6 +322,7 @@ impl Snapshot {
         let version = current_version(db).await?;
         let mut snapshot = Snapshot {
             version,
+            reference_revision: reference_revision(db).await?,
             today,
             staff: Vec::new(),
             staff_at: HashMap::new(),
@@ -354,8 +382,14 @@ impl Snapshot {
             set.into_iter().collect()
         };
         let (staff, vacancies, decided) = (ids_of(STAFF), ids_of(VACANCY), ids_of(DECISIONS));
+        let reference_changed = logged
+            .iter()
+            .filter(|c| c.kind == REFERENCE)
+            .map(|c| c.version)
+            .max();
         let mut next = Snapshot {
             version: std::cmp::max(version, self.version),
+            reference_revision: reference_changed.unwrap_or(self.reference_revision),
             today,
             staff: self.staff.clone(),
             staff_at: self.staff_at.clone(),
@@ -409,6 +443,11 @@ impl Snapshot {
             found,
             |p| p.id,
         );
+    }
+
+    /// The newest reference change this snapshot has seen logged.
+    pub fn reference_revision(&self) -> i64 {
+        self.reference_revision
     }
 
     pub fn today(&self) -> NaiveDate {

@@ -568,7 +568,7 @@ impl Store {
         let listed = merged(&ranked, stored, snapshot, matcher::vacancy_order)?;
         let page = page_of(&listed, request);
         let explanations = explain_page(self, snapshot, page).await?;
-        let catalogue = self.catalogue();
+        let catalogue = self.catalogue_held();
         let mut items = Vec::with_capacity(page.len());
         for (listed, explanation) in page.iter().zip(explanations) {
             let vacancy_id = listed.pair.vacancy_id as i32;
@@ -653,7 +653,7 @@ impl Store {
         let listed = merged(&ranked, stored, snapshot, matcher::candidate_order)?;
         let page = page_of(&listed, request);
         let explanations = explain_page(self, snapshot, page).await?;
-        let catalogue = self.catalogue();
+        let catalogue = self.catalogue_held();
         let mut items = Vec::with_capacity(page.len());
         for (listed, explanation) in page.iter().zip(explanations) {
             let staff_id = listed.pair.staff_id as i32;
@@ -685,7 +685,7 @@ impl Store {
         key: PageKey,
     ) -> Option<Arc<SharedPage<T>>> {
         let kept = snapshot.kept_page::<KeptPage<T>>(key)?;
-        Arc::ptr_eq(&kept.catalogue, &self.catalogue()).then(|| kept.page.clone())
+        Arc::ptr_eq(&kept.catalogue, &self.catalogue_held()).then(|| kept.page.clone())
     }
 
     /// Keeps a page just shaped for the requests after this one, and returns it.
@@ -697,7 +697,7 @@ impl Store {
     ) -> Arc<SharedPage<T>> {
         let page = Arc::new(SharedPage::new(page));
         let kept = KeptPage {
-            catalogue: self.catalogue(),
+            catalogue: self.catalogue_held(),
             page: page.clone(),
         };
         snapshot.keep_page(key, Arc::new(kept));
@@ -749,7 +749,7 @@ impl Store {
             .pop()
             .ok_or(NOT_FOUND)?;
         self.audit_read(actor, "match", id, None).await?;
-        let catalogue = self.catalogue();
+        let catalogue = self.catalogue_held();
         let status = shown.status();
         let your_moves = domain::MatchStatus::from_code(&status)
             .map(|from| {

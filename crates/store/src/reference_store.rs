@@ -2,13 +2,14 @@
 //!
 //! Every row is an upsert on its natural key (ODS code, site code, postcode, folded skill name),
 //! so loading on every start is idempotent: a second start changes nothing, and a newer
-//! release's corrections replace the old values without duplicating anything.
+//! release's corrections replace the old values without duplicating anything. A trust, site or
+//! synonym admin has changed or added is left as admin left it: a restart never undoes it.
 
 use std::collections::HashMap;
 
 use chrono::Utc;
 use domain::{ReferenceData, fold};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait};
 
 use crate::entities::{postcode_location, site, skill, skill_synonym, trust};
@@ -49,6 +50,7 @@ pub async fn load_reference_data(
             trust::Column::Kind,
             trust::Column::HcasZone,
         ])
+        .action_and_where(Expr::col((trust::Entity, trust::Column::EditedAt)).is_null())
         .to_owned();
     insert_chunked(&txn, trusts, Some(on_trust)).await?;
     let trust_ids: HashMap<String, i32> = trust::Entity::find()
@@ -84,6 +86,7 @@ pub async fn load_reference_data(
             site::Column::Lon,
             site::Column::HcasZone,
         ])
+        .action_and_where(Expr::col((site::Entity, site::Column::EditedAt)).is_null())
         .to_owned();
     insert_chunked(&txn, sites, Some(on_site)).await?;
 
@@ -148,6 +151,9 @@ pub async fn load_reference_data(
             skill_synonym::Column::SkillId,
             skill_synonym::Column::Synonym,
         ])
+        .action_and_where(
+            Expr::col((skill_synonym::Entity, skill_synonym::Column::AddedAt)).is_null(),
+        )
         .to_owned();
     insert_chunked(&txn, synonyms, Some(on_synonym)).await?;
 

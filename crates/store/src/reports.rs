@@ -175,7 +175,7 @@ impl Store {
     /// `redeploy report`.
     pub async fn summary_report(&self, asked: &SummaryRequest) -> Result<Summary> {
         let (from, to, group_by) = checked(asked, crate::today())?;
-        let catalogue = self.catalogue();
+        let catalogue = self.catalogue().await?;
         let people = staff::Entity::find().all(self.db()).await?;
         let by_id: std::collections::HashMap<i32, &staff::Model> =
             people.iter().map(|p| (p.id, p)).collect();

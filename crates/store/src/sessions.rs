@@ -86,7 +86,7 @@ impl Store {
                     .await?
                     .filter(|u| !u.disabled)
                     .ok_or_else(not_signed_in)?;
-                return actor_of(&self.catalogue(), user, ip);
+                return actor_of(&*self.catalogue_knowing(user.trust_id).await?, user, ip);
             }
             Some(TokenKind::ApiToken) => {
                 let api_token = api_token::Entity::find()
@@ -108,7 +108,7 @@ impl Store {
             .await?
             .filter(|u| !u.disabled)
             .ok_or_else(not_signed_in)?;
-        actor_of(&self.catalogue(), user, ip)
+        actor_of(&*self.catalogue_knowing(user.trust_id).await?, user, ip)
     }
 }
 
@@ -277,7 +277,11 @@ impl Store {
         })
         .exec_without_returning(self.db())
         .await?;
-        let actor = actor_of(&self.catalogue(), account, ip)?;
+        let actor = actor_of(
+            &*self.catalogue_knowing(account.trust_id).await?,
+            account,
+            ip,
+        )?;
         Ok(SignedIn {
             token,
             actor,

@@ -158,14 +158,18 @@ impl crate::Store {
     }
 
     /// What a free-text skill would be taken as, and the category of the skill it names.
-    pub fn normalise_skill(&self, text: &str) -> crate::Result<(NormalisedSkill, SkillCategory)> {
-        let found = self
+    pub async fn normalise_skill(
+        &self,
+        text: &str,
+    ) -> crate::Result<(NormalisedSkill, SkillCategory)> {
+        let catalogue = self.catalogue().await?;
+        let found = catalogue
             .vocabulary()
             .normalise(text, self.settings().matching.skill_similarity_threshold)
             .map_err(|e| {
                 crate::Error::Invalid(vec![crate::FieldError::new("text", e.to_string())])
             })?;
-        let category = self
+        let category = catalogue
             .vocabulary()
             .get(&found.skill)
             .map_or(SkillCategory::Custom, |s| s.category);

@@ -1,13 +1,13 @@
 //! `/admin`: accounts (add one with a set-password link, disable or enable, reset), the emails
 //! that could not be delivered (send again), the trusts and their sites, and the skills
-//! vocabulary. Each change calls one operation of `store::admin`, which lets only admin in.
+//! vocabulary, each trust and skill linking to its own page (`admin_reference`). Each change
+//! calls one operation of `store::admin`, which lets only admin in.
 //!
 //! Must never: decide who may do what (the store does), or show a password or a token.
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::Role;
@@ -17,7 +17,7 @@ use store::admin::NewAccount;
 
 use super::hr::Pager;
 use super::{
-    MessagePage, Nav, PageError, Problem, capitalised, expired_form, form_guard, guarded, page,
+    Nav, PageError, Problem, cannot_be_done, capitalised, expired_form, form_guard, guarded,
     page_with_problems, problem_with, visitor,
 };
 use crate::state::AppState;
@@ -52,16 +52,19 @@ struct TrustRow {
 }
 
 struct SkillRow {
+    id: i32,
+    /// A custom skill someone typed, which admin may add to the vocabulary.
+    custom: bool,
     name: String,
     category: String,
     synonyms: String,
 }
 
 /// One option of a select.
-struct Choice {
-    value: String,
-    label: String,
-    selected: bool,
+pub(crate) struct Choice {
+    pub(crate) value: String,
+    pub(crate) label: String,
+    pub(crate) selected: bool,
 }
 
 #[derive(Template)]
@@ -161,7 +164,7 @@ async fn admin_page(
             PageRequest::new(Some(skills_page), Some(PER_PAGE))?,
         )
         .await?;
-    let catalogue = state.store.catalogue();
+    let catalogue = state.store.catalogue().await?;
     let (guard, new) = form_guard(&parts.headers)?;
     let guard = if form.form_guard.is_empty() {
         guard
@@ -247,8 +250,11 @@ async fn admin_page(
             .items
             .iter()
             .map(|s| SkillRow {
+                id: s.id,
+                custom: s.category == domain::SkillCategory::Custom.code(),
                 name: s.name.clone(),
-                category: s.category.clone(),
+                category: domain::SkillCategory::from_code(&s.category)
+                    .map_or_else(|| s.category.clone(), |c| c.label().to_owned()),
                 synonyms: s.synonyms.join(", "),
             })
             .collect(),
@@ -267,7 +273,7 @@ async fn admin_page(
     ))
 }
 
-fn encode(text: &str) -> String {
+pub(crate) fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
@@ -344,7 +350,7 @@ pub async fn post_add_account(
 #[derive(Debug, Deserialize)]
 pub struct GuardOnly {
     #[serde(default)]
-    form_guard: String,
+    pub(crate) form_guard: String,
 }
 
 /// `POST /admin/accounts/{id}/{action}`: disable, enable or reset an account.
@@ -381,14 +387,7 @@ pub async fn post_account_action(
             Ok(Redirect::to(&format!("/admin?done={done}:{}", encode(&email))).into_response())
         }
         Err(store::Error::Conflict(detail)) => {
-            let message = capitalised(&detail);
-            let shown = MessagePage {
-                heading: "This cannot be done",
-                message: &message,
-                next_href: "/admin",
-                next_text: "Back to administration",
-            };
-            Ok(page(StatusCode::CONFLICT, &shown, None))
+            Ok(cannot_be_done(&detail, "/admin", "Back to administration"))
         }
         Err(other) => Err(other.into()),
     }

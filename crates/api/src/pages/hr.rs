@@ -246,7 +246,7 @@ pub async fn get_vacancy(
     let page_number = query.page.unwrap_or(1).max(1);
     let asked = PageRequest::new(Some(page_number), Some(PER_PAGE))?;
     let listed = state.store.vacancy_candidates(&actor, id, asked).await?;
-    let catalogue = state.store.catalogue();
+    let catalogue = state.store.catalogue().await?;
     let vacancy = &record.vacancy;
     let (guard, new) = form_guard(&parts.headers)?;
     let shown = VacancyPage {

@@ -260,6 +260,19 @@ pub(crate) fn guarded(headers: &HeaderMap, posted: &str) -> bool {
         .is_some_and(|cookie| !posted.is_empty() && token_hash(&cookie) == token_hash(posted))
 }
 
+/// The answer to a change the service refused as it stands (a conflict): what stops it, in
+/// words, and the way back.
+pub(crate) fn cannot_be_done(detail: &str, next_href: &str, next_text: &str) -> Response {
+    let message = capitalised(detail);
+    let shown = MessagePage {
+        heading: "This cannot be done",
+        message: &message,
+        next_href,
+        next_text,
+    };
+    page(StatusCode::CONFLICT, &shown, None)
+}
+
 /// The answer to a form posted without its guard: nothing was done.
 pub(crate) fn expired_form() -> Response {
     let shown = MessagePage {
@@ -676,6 +689,7 @@ pub(crate) fn status_label(code: &str) -> &'static str {
 }
 
 pub mod admin;
+pub mod admin_reference;
 pub mod hr;
 pub mod profile;
 mod reasons;

@@ -123,17 +123,17 @@ fn hours_text(hours: f64) -> String {
 }
 
 /// The skills vocabulary's names, for the suggestions of the "add a skill" box: the
-/// canonical skills the service holds in memory, never the custom skills other people typed.
-fn vocabulary(state: &AppState) -> Vec<String> {
-    let mut names: Vec<String> = state
-        .store
+/// canonical skills of the vocabulary as stored now, never the custom skills other people typed.
+async fn vocabulary(state: &AppState) -> Result<Vec<String>, PageError> {
+    let catalogue = state.store.catalogue().await?;
+    let mut names: Vec<String> = catalogue
         .vocabulary()
         .skills()
         .iter()
         .map(|skill| skill.name.clone())
         .collect();
     names.sort_unstable_by_key(|name| name.to_lowercase());
-    names
+    Ok(names)
 }
 
 /// What the profile page shows besides the form: who, whether to welcome them, the menu.
@@ -218,7 +218,7 @@ pub async fn get_profile(
         name: person.name.clone(),
         welcome: query.welcome.is_some(),
         nav: Nav::for_role(actor.role, "/me/profile", &guard),
-        vocabulary: vocabulary(&state),
+        vocabulary: vocabulary(&state).await?,
         new_guard: new.then(|| guard.clone()),
     };
     Ok(render(form, around, Vec::new()))
@@ -294,7 +294,7 @@ pub async fn post_profile(
         name: record.staff.name.clone(),
         welcome: false,
         nav: Nav::for_role(actor.role, "/me/profile", &form.form_guard),
-        vocabulary: vocabulary(&state),
+        vocabulary: vocabulary(&state).await?,
         new_guard: None,
     };
     if !problems.is_empty() {
@@ -396,6 +396,7 @@ pub async fn get_why_not(
                 trust: state
                     .store
                     .catalogue()
+                    .await?
                     .trust_by_code(vacancy.trust.as_str())
                     .map_or_else(|| vacancy.trust.as_str().to_owned(), |t| t.name.clone()),
                 match_href: why

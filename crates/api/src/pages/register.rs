@@ -173,13 +173,13 @@ fn required(field: &str) -> Option<&'static str> {
 }
 
 /// The trusts a person may register records for, and the sites of each, as choices.
-fn trusts_and_sites(
+async fn trusts_and_sites(
     state: &AppState,
     actor: &store::Actor,
     trust: &str,
     site: &str,
-) -> (Vec<Choice>, Vec<Choice>) {
-    let catalogue = state.store.catalogue();
+) -> Result<(Vec<Choice>, Vec<Choice>), PageError> {
+    let catalogue = state.store.catalogue().await?;
     let own = |t: &store::entities::trust::Model| {
         actor.role == Role::Admin || actor.trust_id == Some(t.id)
     };
@@ -198,7 +198,7 @@ fn trusts_and_sites(
             )
         })
         .collect();
-    (choices(trusts, trust), choices(sites, site))
+    Ok((choices(trusts, trust), choices(sites, site)))
 }
 
 fn problem_starting<'p>(problems: &'p [Problem], name: &str) -> Option<&'p str> {
@@ -257,20 +257,21 @@ impl RegisterStaffPage {
     }
 }
 
-fn staff_form(
+async fn staff_form(
     state: &AppState,
     actor: &store::Actor,
     guard: &str,
     fields: Fields,
     problems: Vec<Problem>,
-) -> RegisterStaffPage {
+) -> Result<RegisterStaffPage, PageError> {
     let (trusts, sites) = trusts_and_sites(
         state,
         actor,
         field(&fields, "trust"),
         field(&fields, "base_site"),
-    );
-    RegisterStaffPage {
+    )
+    .await?;
+    Ok(RegisterStaffPage {
         nav: Nav::for_role(actor.role, "", guard),
         form_guard: guard.to_owned(),
         show_trust: actor.role == Role::Admin,
@@ -290,7 +291,7 @@ fn staff_form(
         ),
         fields,
         problems,
-    }
+    })
 }
 
 /// `GET /staff/new`: the form to register an at-risk member of staff.
@@ -305,7 +306,7 @@ pub async fn get_register_staff(
     fields.insert("wte".into(), "1".into());
     fields.insert("priority_tier".into(), "1".into());
     fields.insert("lower_band_consent".into(), "no".into());
-    let shown = staff_form(&state, &actor, &guard, fields, Vec::new());
+    let shown = staff_form(&state, &actor, &guard, fields, Vec::new()).await?;
     Ok(page(StatusCode::OK, &shown, new.then_some(guard.as_str())))
 }
 
@@ -402,7 +403,7 @@ pub async fn post_register_staff(
             Err(refused) => problems = refusal(refused, &STAFF_FORM)?,
         }
     }
-    let shown = staff_form(&state, &actor, &guard, fields, problems);
+    let shown = staff_form(&state, &actor, &guard, fields, problems).await?;
     Ok(page(StatusCode::UNPROCESSABLE_ENTITY, &shown, None))
 }
 
@@ -460,26 +461,27 @@ impl RegisterVacancyPage {
     }
 }
 
-fn vacancy_form(
+async fn vacancy_form(
     state: &AppState,
     actor: &store::Actor,
     guard: &str,
     fields: Fields,
     problems: Vec<Problem>,
-) -> RegisterVacancyPage {
+) -> Result<RegisterVacancyPage, PageError> {
     let (trusts, sites) = trusts_and_sites(
         state,
         actor,
         field(&fields, "trust"),
         field(&fields, "site"),
-    );
+    )
+    .await?;
     let mut registrations = vec![(String::new(), "None".to_owned())];
     registrations.extend(
         Registration::ALL
             .iter()
             .map(|r| (r.code().to_owned(), r.label().to_owned())),
     );
-    RegisterVacancyPage {
+    Ok(RegisterVacancyPage {
         nav: Nav::for_role(actor.role, "", guard),
         form_guard: guard.to_owned(),
         show_trust: actor.role == Role::Admin,
@@ -490,7 +492,7 @@ fn vacancy_form(
         registrations: choices(registrations, field(&fields, "registration_required")),
         fields,
         problems,
-    }
+    })
 }
 
 /// `GET /vacancies/new`: the form to register one vacancy.
@@ -503,7 +505,7 @@ pub async fn get_register_vacancy(
     let mut fields = Fields::new();
     fields.insert("hours".into(), "37.5".into());
     fields.insert("contact_email".into(), actor.email.clone());
-    let shown = vacancy_form(&state, &actor, &guard, fields, Vec::new());
+    let shown = vacancy_form(&state, &actor, &guard, fields, Vec::new()).await?;
     Ok(page(StatusCode::OK, &shown, new.then_some(guard.as_str())))
 }
 
@@ -542,6 +544,6 @@ pub async fn post_register_vacancy(
             Err(refused) => problems = refusal(refused, &VACANCY_FORM)?,
         }
     }
-    let shown = vacancy_form(&state, &actor, &guard, fields, problems);
+    let shown = vacancy_form(&state, &actor, &guard, fields, problems).await?;
     Ok(page(StatusCode::UNPROCESSABLE_ENTITY, &shown, None))
 }

@@ -177,11 +177,9 @@ fn group_label(code: &str) -> &'static str {
 }
 
 /// A group's key as a reader knows it: a trust's name beside its code, a month in words.
-fn key_label(state: &AppState, group_by: &str, key: &str) -> String {
+fn key_label(catalogue: &store::Catalogue, group_by: &str, key: &str) -> String {
     match group_by {
-        "trust" => state
-            .store
-            .catalogue()
+        "trust" => catalogue
             .trust_by_code(key)
             .map_or_else(|| key.to_owned(), |t| format!("{} ({key})", t.name)),
         "month" => chrono::NaiveDate::parse_from_str(&format!("{key}-01"), "%Y-%m-%d")
@@ -198,12 +196,12 @@ fn count_of(shown: &Shown) -> Option<f64> {
     }
 }
 
-fn dashboard(state: &AppState, summary: &Summary, nav: Nav) -> ReportsPage {
+fn dashboard(catalogue: &store::Catalogue, summary: &Summary, nav: Nav) -> ReportsPage {
     let group_by = summary.group_by.clone();
     let labelled: Vec<(String, &Figures)> = summary
         .groups
         .iter()
-        .map(|g| (key_label(state, &group_by, &g.key), &g.figures))
+        .map(|g| (key_label(catalogue, &group_by, &g.key), &g.figures))
         .collect();
     let hidden_words = |shown: &Shown| match shown {
         Shown::Hidden(text) if text == "withheld" => "withheld".to_owned(),
@@ -278,15 +276,16 @@ pub async fn get_reports(
     let actor = visitor(&state, &parts, READERS).await?;
     let (guard, new) = form_guard(&parts.headers)?;
     let nav = Nav::for_role(actor.role, "/reports", &guard);
+    let catalogue = state.store.catalogue().await?;
     let shown = match state.store.report_summary(&actor, &filters.request()).await {
-        Ok(summary) => dashboard(&state, &summary, nav),
+        Ok(summary) => dashboard(&catalogue, &summary, nav),
         Err(store::Error::Invalid(fields)) => {
             // Show the default report beneath the filters that need correcting.
             let summary = state
                 .store
                 .report_summary(&actor, &SummaryRequest::default())
                 .await?;
-            let mut shown = dashboard(&state, &summary, nav);
+            let mut shown = dashboard(&catalogue, &summary, nav);
             shown.from = filters.from.clone();
             shown.to = filters.to.clone();
             shown.problems = fields

@@ -72,7 +72,7 @@ pub async fn normalise_skill(
     _actor: Actor,
     ApiJson(request): ApiJson<NormaliseRequest>,
 ) -> AppResult<axum::Json<NormaliseResponse>> {
-    let (found, category) = state.store.normalise_skill(&request.text)?;
+    let (found, category) = state.store.normalise_skill(&request.text).await?;
     Ok(axum::Json(NormaliseResponse {
         match_kind: kind_code(found.kind).to_owned(),
         confidence: found.confidence,

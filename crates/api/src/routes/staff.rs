@@ -128,7 +128,7 @@ pub async fn create_staff(
     let id = record.id;
     Ok(created(
         format!("/api/v1/staff/{id}"),
-        respond(record, &state.store.catalogue()),
+        respond(record, &*state.store.catalogue().await?),
     ))
 }
 
@@ -143,7 +143,10 @@ pub async fn get_staff(
     ApiPath(id): ApiPath<i32>,
 ) -> AppResult<axum::Json<StaffResponse>> {
     let record = state.store.read_staff(&actor, id).await?;
-    Ok(axum::Json(respond(record, &state.store.catalogue())))
+    Ok(axum::Json(respond(
+        record,
+        &*state.store.catalogue().await?,
+    )))
 }
 
 #[utoipa::path(patch, path = "/api/v1/staff/{id}", tag = "staff", security(("bearer" = [])),
@@ -158,7 +161,10 @@ pub async fn update_staff(
     ApiJson(patch): ApiJson<StaffDraft>,
 ) -> AppResult<axum::Json<StaffResponse>> {
     let record = state.store.change_staff(&actor, id, patch).await?;
-    Ok(axum::Json(respond(record, &state.store.catalogue())))
+    Ok(axum::Json(respond(
+        record,
+        &*state.store.catalogue().await?,
+    )))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

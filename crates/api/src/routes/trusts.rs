@@ -4,6 +4,7 @@ use axum::extract::State;
 use serde::Serialize;
 
 use crate::auth::Actor;
+use crate::error::AppResult;
 use crate::error::documented::NotSignedIn;
 use crate::state::AppState;
 
@@ -30,8 +31,8 @@ pub struct TrustResponse {
 pub async fn list_trusts(
     State(state): State<AppState>,
     _actor: Actor,
-) -> axum::Json<Vec<TrustResponse>> {
-    let catalogue = state.store.catalogue();
+) -> AppResult<axum::Json<Vec<TrustResponse>>> {
+    let catalogue = state.store.catalogue().await?;
     let mut trusts: Vec<TrustResponse> = catalogue
         .trusts()
         .map(|t| {
@@ -56,5 +57,5 @@ pub async fn list_trusts(
         })
         .collect();
     trusts.sort_by(|a, b| a.name.cmp(&b.name));
-    axum::Json(trusts)
+    Ok(axum::Json(trusts))
 }

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use store::catalogue::SiteRef;
+use store::catalogue::{Catalogue, SiteRef};
 use store::vacancies::draft::VacancyDraft;
 use store::vacancies::operations::VacancyListFilter;
 use store::{Paged, Store, VacancyListed, VacancyRecord};
@@ -53,8 +53,7 @@ pub struct VacancySummary {
     pub status: String,
 }
 
-fn respond(store: &Store, record: VacancyRecord) -> VacancyResponse {
-    let catalogue = store.catalogue();
+fn respond(store: &Store, catalogue: &Catalogue, record: VacancyRecord) -> VacancyResponse {
     let v = record.vacancy;
     VacancyResponse {
         id: record.id,
@@ -63,7 +62,7 @@ fn respond(store: &Store, record: VacancyRecord) -> VacancyResponse {
         title: v.title,
         band: v.band.code().to_owned(),
         staff_group: v.staff_group.code().to_owned(),
-        site: SiteRef::new(&catalogue, record.site_id),
+        site: SiteRef::new(catalogue, record.site_id),
         hours: v.hours.get(),
         closing_date: v.closing_date,
         essential_skills: v.essential_skills.iter().map(SkillResponse::from).collect(),
@@ -106,7 +105,7 @@ pub async fn create_vacancy(
     let id = record.id;
     Ok(created(
         format!("/api/v1/vacancies/{id}"),
-        respond(&state.store, record),
+        respond(&state.store, &*state.store.catalogue().await?, record),
     ))
 }
 
@@ -121,7 +120,11 @@ pub async fn get_vacancy(
     ApiPath(id): ApiPath<i32>,
 ) -> AppResult<axum::Json<VacancyResponse>> {
     let record = state.store.read_vacancy(&actor, id).await?;
-    Ok(axum::Json(respond(&state.store, record)))
+    Ok(axum::Json(respond(
+        &state.store,
+        &*state.store.catalogue().await?,
+        record,
+    )))
 }
 
 #[utoipa::path(patch, path = "/api/v1/vacancies/{id}", tag = "vacancies", security(("bearer" = [])),
@@ -136,7 +139,11 @@ pub async fn update_vacancy(
     ApiJson(patch): ApiJson<VacancyDraft>,
 ) -> AppResult<axum::Json<VacancyResponse>> {
     let record = state.store.change_vacancy(&actor, id, patch).await?;
-    Ok(axum::Json(respond(&state.store, record)))
+    Ok(axum::Json(respond(
+        &state.store,
+        &*state.store.catalogue().await?,
+        record,
+    )))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -176,6 +183,6 @@ pub async fn list_vacancies(
         reference: query.reference,
     };
     let found = state.store.list_vacancies(&actor, &filter, page).await?;
-    let catalogue = state.store.catalogue();
+    let catalogue = state.store.catalogue().await?;
     Ok(axum::Json(found.map(|record| summary(record, &catalogue))))
 }

@@ -11,6 +11,8 @@ pub struct Model {
     pub synonym: String,
     #[sea_orm(unique)]
     pub folded: String,
+    /// When admin added it; empty for a synonym the service ships.
+    pub added_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,6 +13,8 @@ pub struct Model {
     pub kind: String,
     pub hcas_zone: String,
     pub created_at: DateTimeUtc,
+    /// When admin last changed the row; loading the shipped data leaves such a row alone.
+    pub edited_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

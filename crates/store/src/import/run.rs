@@ -94,7 +94,7 @@ pub async fn run<U: Upload>(
         }
     };
     report.ignored_columns = columns.ignored.clone();
-    let catalogue = store.catalogue();
+    let catalogue = store.catalogue().await?;
     // One memory of placed skills for the whole file: a text repeated on many rows is placed once.
     let placed = crate::checks::PlacedSkills::default();
     let context = store.check_context(&catalogue, crate::today(), &placed);

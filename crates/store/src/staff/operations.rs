@@ -30,11 +30,11 @@ impl Store {
         records::load(self.db(), id)
             .await?
             .ok_or(Error::NotFound("staff record"))?
-            .to_record(&self.catalogue())
+            .to_record(&*self.catalogue().await?)
     }
 
-    fn check_staff(&self, draft: &StaffDraft) -> Result<ValidStaff> {
-        let catalogue = self.catalogue();
+    async fn check_staff(&self, draft: &StaffDraft) -> Result<ValidStaff> {
+        let catalogue = self.catalogue().await?;
         draft
             .check(&self.check_context(&catalogue, crate::today(), &PlacedSkills::default()))
             .map_err(Error::Invalid)
@@ -55,7 +55,7 @@ impl Store {
     /// Registers an at-risk case for the actor's trust (any trust, for admin).
     pub async fn register_staff(&self, actor: &Actor, draft: &StaffDraft) -> Result<StaffRecord> {
         actor.require_role(&[Role::TrustHr, Role::Admin], "Registering at-risk staff")?;
-        let valid = self.check_staff(draft)?;
+        let valid = self.check_staff(draft).await?;
         if valid.staff.status != CaseStatus::Active {
             return Err(Error::Invalid(vec![FieldError::new(
                 "status",
@@ -86,7 +86,7 @@ impl Store {
     pub async fn read_staff(&self, actor: &Actor, id: i32) -> Result<StaffRecord> {
         let record = self.readable_staff(actor, id).await?;
         self.audit_read(actor, "staff", id, None).await?;
-        record.to_record(&self.catalogue())
+        record.to_record(&*self.catalogue().await?)
     }
 
     /// Changes the fields `patch` gives, by the same rules as a new record; a status change
@@ -103,11 +103,11 @@ impl Store {
             return Err(Error::NotFound("staff record"));
         }
         actor.check_self_service(&patch.given_fields())?;
-        let catalogue = self.catalogue();
+        let catalogue = self.catalogue().await?;
         let before = CaseStatus::from_code(&record.row.status)
             .ok_or_else(|| Error::unreadable_row("staff", record.row.id, "unknown case status"))?;
         let merged = record.to_draft(&catalogue).overlay(patch);
-        let valid = self.check_staff(&merged)?;
+        let valid = self.check_staff(&merged).await?;
         if valid.staff.status != before {
             before
                 .transition(valid.staff.status)
@@ -143,7 +143,7 @@ impl Store {
         page: PageRequest,
     ) -> Result<Paged<StaffListed>> {
         let scope = actor.staff_scope()?;
-        let catalogue = self.catalogue();
+        let catalogue = self.catalogue().await?;
         let mut errors = Vec::new();
         let mut filter = StaffFilter {
             trust_id: catalogue.trust_filter(asked.trust.as_deref(), &mut errors),
@@ -181,7 +181,7 @@ impl Store {
             Some(format!("ids {}", shown.join(","))),
         )
         .await?;
-        let catalogue = self.catalogue();
+        let catalogue = self.catalogue().await?;
         let listed = rows
             .iter()
             .map(|row| row.listed(&catalogue))

@@ -29,7 +29,7 @@ impl Store {
         records::load(self.db(), id)
             .await?
             .ok_or(Error::NotFound("vacancy"))?
-            .to_record(&self.catalogue())
+            .to_record(&*self.catalogue().await?)
     }
 
     /// A vacancy the actor may read, or not found.
@@ -60,7 +60,7 @@ impl Store {
         draft: &VacancyDraft,
     ) -> Result<VacancyRecord> {
         actor.require_role(&[Role::TrustHr, Role::Admin], "Registering vacancies")?;
-        let catalogue = self.catalogue();
+        let catalogue = self.catalogue().await?;
         let today = crate::today();
         let valid = draft
             .check(
@@ -98,7 +98,7 @@ impl Store {
     pub async fn read_vacancy(&self, actor: &Actor, id: i32) -> Result<VacancyRecord> {
         self.readable_vacancy(actor, id)
             .await?
-            .to_record(&self.catalogue())
+            .to_record(&*self.catalogue().await?)
     }
 
     /// Changes the fields `patch` gives, by the same rules as a new vacancy; `status` moves
@@ -114,7 +114,7 @@ impl Store {
         if !actor.may_manage_trust(record.row.trust_id) {
             return Err(Error::NotFound("vacancy"));
         }
-        let catalogue = self.catalogue();
+        let catalogue = self.catalogue().await?;
         let before = record.row.vacancy_status()?;
         let posted_on = record.row.posted_on;
         let merged = record.to_draft(&catalogue).overlay(patch);
@@ -155,7 +155,7 @@ impl Store {
         page: PageRequest,
     ) -> Result<Paged<VacancyListed>> {
         let scope = actor.vacancy_scope()?;
-        let catalogue = self.catalogue();
+        let catalogue = self.catalogue().await?;
         let mut errors = Vec::new();
         let mut filter = VacancyFilter {
             reference: asked
