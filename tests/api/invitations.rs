@@ -142,7 +142,7 @@ async fn queued_email_is_written_once_as_an_eml_file_and_a_failed_write_is_retri
         notifier::FileMailer::new(&blocked, "Redeploy London <no-reply@redeploy.example>").unwrap();
     std::fs::remove_dir(&blocked).unwrap();
     std::fs::write(&blocked, "not a folder").unwrap();
-    let first = store::outbox::deliver_due(&app.db, &mailer, 10)
+    let first = store::outbox::deliver_due(&app.db, &mailer, &app.settings.email, 10)
         .await
         .unwrap();
     assert_eq!((first.sent, first.failed), (0, 1));
@@ -153,7 +153,7 @@ async fn queued_email_is_written_once_as_an_eml_file_and_a_failed_write_is_retri
         row.next_attempt_at > chrono::Utc::now(),
         "retried later, not at once"
     );
-    let too_soon = store::outbox::deliver_due(&app.db, &mailer, 10)
+    let too_soon = store::outbox::deliver_due(&app.db, &mailer, &app.settings.email, 10)
         .await
         .unwrap();
     assert_eq!((too_soon.sent, too_soon.failed), (0, 0));
@@ -170,11 +170,11 @@ async fn queued_email_is_written_once_as_an_eml_file_and_a_failed_write_is_retri
     let good = folder.path().join("good");
     let mailer =
         notifier::FileMailer::new(&good, "Redeploy London <no-reply@redeploy.example>").unwrap();
-    let sent = store::outbox::deliver_due(&app.db, &mailer, 10)
+    let sent = store::outbox::deliver_due(&app.db, &mailer, &app.settings.email, 10)
         .await
         .unwrap();
     assert_eq!(sent.sent, 1);
-    let again = store::outbox::deliver_due(&app.db, &mailer, 10)
+    let again = store::outbox::deliver_due(&app.db, &mailer, &app.settings.email, 10)
         .await
         .unwrap();
     assert_eq!(again.sent, 0, "never sent twice");
@@ -217,7 +217,8 @@ async fn invitations_sent_at_once_while_email_is_delivered_all_succeed_and_the_l
         notifier::FileMailer::new(folder.path(), "Redeploy London <no-reply@redeploy.example>")
             .unwrap();
     let invites = (0..8).map(|_| app.call(Method::POST, &invite, Some(&p.hr_kings), None));
-    let deliveries = (0..8).map(|_| store::outbox::deliver_due(&app.db, &mailer, 10));
+    let deliveries =
+        (0..8).map(|_| store::outbox::deliver_due(&app.db, &mailer, &app.settings.email, 10));
     let (replies, delivered) =
         tokio::join!(futures_join_all(invites), futures_join_all(deliveries));
     for reply in &replies {

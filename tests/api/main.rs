@@ -5,6 +5,7 @@ mod access;
 mod assets;
 mod cli;
 mod concurrency;
+mod email_delivery;
 mod helpers;
 mod invitations;
 mod journeys;

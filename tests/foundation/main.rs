@@ -2,6 +2,7 @@
 //! demo data, on SQLite and (with `REDEPLOY_TEST_POSTGRES_URL`) on PostgreSQL.
 
 mod demo;
+mod email;
 mod helpers;
 mod migrations;
 mod serve;

@@ -9,6 +9,6 @@ pub mod mailer;
 pub mod message;
 pub mod settings;
 
-pub use mailer::{FileMailer, MailError, Mailer};
+pub use mailer::{Connections, FileMailer, MailError, Mailer, SmtpMailer};
 pub use message::Message;
 pub use settings::{EmailSettings, SettingsError, Transport};

@@ -20,6 +20,35 @@ pub struct EmailSettings {
     /// `smtp://host:port`, `smtps://user:pass@host:465` or `smtp://host:587?tls=starttls`.
     #[serde(default = "no_smtp_url")]
     pub smtp_url: SecretString,
+    /// SMTP connections kept open and reused; 0 opens one for each message.
+    #[serde(default = "default_pool_size")]
+    pub pool_size: u32,
+    /// How long one SMTP conversation may take before it counts as a temporary failure.
+    #[serde(default = "default_timeout_seconds")]
+    pub timeout_seconds: u64,
+    /// Attempts before a message that keeps failing is marked failed for admin to see.
+    #[serde(default = "default_max_attempts")]
+    pub max_attempts: i32,
+    /// The wait after the first failure; each further failure doubles it (up to a day), with
+    /// up to a fifth more or less at random so that retries do not arrive together.
+    #[serde(default = "default_first_retry_seconds")]
+    pub first_retry_seconds: u64,
+}
+
+fn default_pool_size() -> u32 {
+    4
+}
+
+fn default_timeout_seconds() -> u64 {
+    30
+}
+
+fn default_max_attempts() -> i32 {
+    8
+}
+
+fn default_first_retry_seconds() -> u64 {
+    60
 }
 
 fn no_smtp_url() -> SecretString {
@@ -48,6 +77,36 @@ pub enum SettingsError {
 }
 
 impl EmailSettings {
+    /// The mailer this configuration chooses, ready to send.
+    pub fn mailer(&self, data_dir: &Path) -> Result<Box<dyn crate::Mailer>, crate::MailError> {
+        let chosen = self
+            .transport(data_dir)
+            .map_err(|e| crate::MailError::Settings(e.to_string()))?;
+        Ok(match chosen {
+            Transport::File { dir } => Box::new(crate::FileMailer::new(&dir, &self.from)?),
+            Transport::Smtp { url } => Box::new(crate::SmtpMailer::new(
+                &url,
+                &self.from,
+                std::time::Duration::from_secs(self.timeout_seconds.max(1)),
+                match self.pool_size {
+                    0 => crate::Connections::OneEach,
+                    size => crate::Connections::Pooled(size),
+                },
+            )?),
+        })
+    }
+
+    /// How long to wait before attempt `attempts + 1`, after `attempts` failures: doubling
+    /// from `first_retry_seconds`, at most a day, times `jitter` (0.8 to 1.2 in use).
+    pub fn retry_after(&self, attempts: i32, jitter: f64) -> std::time::Duration {
+        let doubled = self
+            .first_retry_seconds
+            .max(1)
+            .saturating_mul(1u64 << attempts.clamp(1, 20).saturating_sub(1));
+        let capped = doubled.min(24 * 60 * 60) as f64;
+        std::time::Duration::from_secs_f64(capped * jitter.clamp(0.5, 1.5))
+    }
+
     /// Decides the transport; relative folders are taken inside `data_dir`.
     pub fn transport(&self, data_dir: &Path) -> Result<Transport, SettingsError> {
         if self.from.trim().is_empty() {
@@ -91,6 +150,10 @@ mod tests {
             from: "Redeploy London <no-reply@redeploy.example>".into(),
             file_dir: String::new(),
             smtp_url: SecretString::from(smtp_url),
+            pool_size: 4,
+            timeout_seconds: 30,
+            max_attempts: 8,
+            first_retry_seconds: 60,
         }
     }
 
@@ -129,5 +192,14 @@ mod tests {
         let wrong = settings("smtp", "htp://user:s3cret@mail").transport(Path::new("."));
         assert!(!format!("{:?}", wrong.unwrap_err()).contains("s3cret"));
         assert!(settings("pigeon", "").transport(Path::new(".")).is_err());
+    }
+
+    #[test]
+    fn retries_wait_twice_as_long_each_time_up_to_a_day() {
+        let s = settings("file", "");
+        let wait = |n, jitter| s.retry_after(n, jitter).as_secs();
+        assert_eq!([wait(1, 1.0), wait(2, 1.0), wait(3, 1.0)], [60, 120, 240]);
+        assert_eq!(wait(30, 1.0), 24 * 60 * 60);
+        assert_eq!((wait(1, 0.8), wait(1, 1.2)), (48, 72));
     }
 }

@@ -45,63 +45,120 @@ pub struct Delivered {
     pub sent: usize,
     /// Attempts that failed, including those given up on.
     pub failed: usize,
-    /// Messages whose last attempt failed: marked failed, for a person to see.
+    /// Messages given up on (refused for good, or failed every attempt): marked failed, for
+    /// admin to see on `/admin` and send again.
     pub dead: usize,
 }
 
-/// How long a claimed message is left to its claimant before another instance may try it.
-const CLAIM_MINUTES: i64 = 5;
-/// After this many failed attempts a message is marked failed and left for a person to see.
-const MAX_ATTEMPTS: i32 = 8;
+/// How long a claimed message is left to its claimant before another instance may try it:
+/// well beyond one SMTP conversation's timeout, so a slow send is never sent twice, and short
+/// enough that a message claimed by an instance that died goes out soon after.
+pub const CLAIM_SECONDS: i64 = 300;
+
+/// The `Message-ID` of an outbox row, from what caused it: the kind of message and its dedupe
+/// key (the cause, for messages that go once only) or else the row, which is written in the
+/// same transaction as its cause. The same row always gives the same id, so a message sent
+/// again after a crash is the same email to every server and mail client.
+pub fn message_id(row: &email_outbox::Model, from: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let cause = match &row.dedupe_key {
+        Some(key) => format!("{}:{key}", row.kind),
+        None => format!("{}:outbox:{}", row.kind, row.id),
+    };
+    let digest = Sha256::digest(cause.as_bytes());
+    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+    let domain = from
+        .rsplit_once('@')
+        .map(|(_, rest)| rest.trim_end_matches('>').trim())
+        .filter(|d| !d.is_empty())
+        .unwrap_or("redeploy.invalid");
+    format!("{}.{hex}@{domain}", row.kind.replace('_', "-"))
+}
+
+/// Claims up to `limit` due messages for this instance in one statement, so that two
+/// instances never hold the same row: on PostgreSQL the rows are locked as they are chosen
+/// (`FOR UPDATE SKIP LOCKED`, so instances take different rows instead of waiting); on SQLite
+/// the one statement holds the write lock while it chooses and marks them.
+async fn claim_due(
+    db: &sea_orm::DatabaseConnection,
+    now: chrono::DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<email_outbox::Model>, DbErr> {
+    use sea_orm::{DbBackend, FromQueryResult, Statement};
+
+    let backend = db.get_database_backend();
+    let lock = match backend {
+        DbBackend::Postgres => "FOR UPDATE SKIP LOCKED",
+        _ => "",
+    };
+    // PostgreSQL numbers its parameters, so `$2` serves twice; SQLite's `?` take their values
+    // in order.
+    let (until, at, most) = match backend {
+        DbBackend::Postgres => ("$1", "$2", "$3"),
+        _ => ("?", "?", "?"),
+    };
+    let sql = format!(
+        "UPDATE email_outbox SET claimed_until = {until} \
+         WHERE id IN (SELECT id FROM email_outbox \
+             WHERE status = 'pending' AND next_attempt_at <= {at} \
+             AND (claimed_until IS NULL OR claimed_until < {at}) \
+             ORDER BY id LIMIT {most} {lock}) \
+         RETURNING *"
+    );
+    let claim_until = now + chrono::Duration::seconds(CLAIM_SECONDS);
+    let values: Vec<sea_orm::Value> = match backend {
+        DbBackend::Postgres => vec![claim_until.into(), now.into(), (limit as i64).into()],
+        _ => vec![
+            claim_until.into(),
+            now.into(),
+            now.into(),
+            (limit as i64).into(),
+        ],
+    };
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    let mut claimed = rows
+        .iter()
+        .map(|row| email_outbox::Model::from_query_result(row, ""))
+        .collect::<Result<Vec<_>, _>>()?;
+    claimed.sort_by_key(|row| row.id);
+    Ok(claimed)
+}
+
+/// A number from 0.8 to 1.2, so that messages failing together are not all retried together.
+fn jitter() -> f64 {
+    use rand::TryRngCore;
+    let draw = rand::rngs::OsRng.try_next_u32().unwrap_or(u32::MAX / 2);
+    0.8 + 0.4 * f64::from(draw) / f64::from(u32::MAX)
+}
 
 /// Sends up to `limit` messages that are due, each claimed first so that two instances sharing
-/// one database never send the same message twice. A failure is retried later, backing off.
+/// one database never send the same message at once. A temporary failure (no connection, a
+/// 4xx reply, a timeout) is tried again later, waiting longer each time, up to
+/// `[email] max_attempts`; a permanent refusal (a 5xx reply, an address that cannot be used)
+/// is marked failed at once. A failed message waits on `/admin` for a person to send again.
 pub async fn deliver_due(
     db: &sea_orm::DatabaseConnection,
     mailer: &dyn notifier::Mailer,
+    settings: &notifier::EmailSettings,
     limit: u64,
 ) -> Result<Delivered, DbErr> {
     use sea_orm::sea_query::Expr;
-    use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, QuerySelect};
+    use sea_orm::{ColumnTrait, QueryFilter};
 
     let now = Utc::now();
-    let claimable = || {
-        Condition::all()
-            .add(email_outbox::Column::Status.eq("pending"))
-            .add(email_outbox::Column::NextAttemptAt.lte(now))
-            .add(
-                Condition::any()
-                    .add(email_outbox::Column::ClaimedUntil.is_null())
-                    .add(email_outbox::Column::ClaimedUntil.lt(now)),
-            )
-    };
-    let due = email_outbox::Entity::find()
-        .filter(claimable())
-        .order_by_asc(email_outbox::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?;
     let mut delivered = Delivered::default();
-    for row in due {
-        let claimed = email_outbox::Entity::update_many()
-            .col_expr(
-                email_outbox::Column::ClaimedUntil,
-                Expr::value(now + chrono::Duration::minutes(CLAIM_MINUTES)),
-            )
-            .filter(email_outbox::Column::Id.eq(row.id))
-            .filter(claimable())
-            .exec(db)
-            .await?;
-        if claimed.rows_affected != 1 {
-            continue; // another instance has it
-        }
+    for row in claim_due(db, now, limit).await? {
         let message = Message {
             to: row.to_address.clone(),
             subject: row.subject.clone(),
             text: row.body_text.clone(),
             html: row.body_html.clone(),
         };
-        let outcome = mailer.send(&message).await;
+        let id = message_id(&row, &settings.from);
+        let outcome = mailer.send(&message, &id).await;
+        // Only while this instance's claim stands: a claim that ran out belongs to another.
         let mut update = email_outbox::Entity::update_many()
             .col_expr(
                 email_outbox::Column::ClaimedUntil,
@@ -118,9 +175,14 @@ pub async fn deliver_due(
             Err(error) => {
                 delivered.failed += 1;
                 let attempts = row.attempts + 1;
-                delivered.dead += usize::from(attempts >= MAX_ATTEMPTS);
-                let wait = chrono::Duration::minutes(2_i64.pow(attempts.clamp(0, 6) as u32));
-                tracing::warn!(outbox_id = row.id, attempts, %error, "an email could not be sent; it will be tried again");
+                let dead = error.is_permanent() || attempts >= settings.max_attempts;
+                delivered.dead += usize::from(dead);
+                let wait = settings.retry_after(attempts, jitter());
+                if dead {
+                    tracing::warn!(outbox_id = row.id, attempts, %error, "an email could not be sent and will not be tried again; admin can send it again from /admin");
+                } else {
+                    tracing::warn!(outbox_id = row.id, attempts, %error, retry_in_seconds = wait.as_secs(), "an email could not be sent; it will be tried again");
+                }
                 update = update
                     .col_expr(email_outbox::Column::Attempts, Expr::value(attempts))
                     .col_expr(
@@ -129,15 +191,15 @@ pub async fn deliver_due(
                     )
                     .col_expr(
                         email_outbox::Column::NextAttemptAt,
-                        Expr::value(Utc::now() + wait),
+                        Expr::value(
+                            Utc::now()
+                                + chrono::Duration::from_std(wait)
+                                    .unwrap_or(chrono::Duration::days(1)),
+                        ),
                     )
                     .col_expr(
                         email_outbox::Column::Status,
-                        Expr::value(if attempts >= MAX_ATTEMPTS {
-                            "failed"
-                        } else {
-                            "pending"
-                        }),
+                        Expr::value(if dead { "failed" } else { "pending" }),
                     );
             }
         }
@@ -149,40 +211,43 @@ pub async fn deliver_due(
 /// How often the service looks for emails to send.
 const DELIVERY_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// Starts delivering queued email in the background, by the configured transport. With SMTP
-/// configured, this version leaves messages queued (nothing is lost) and says so.
+/// Starts delivering queued email in the background, by the configured transport: `.eml`
+/// files, or a mail server over SMTP. Email that is not configured stays queued (nothing is
+/// lost) and the log says why.
 pub fn start_delivery(store: crate::Store) -> Result<(), notifier::MailError> {
     let settings = store.settings();
-    let db = store.db().clone();
-    match settings.email.transport(&settings.data_dir) {
-        Ok(notifier::Transport::File { dir }) => {
-            let mailer = notifier::FileMailer::new(&dir, &settings.email.from)?;
-            tracing::info!(folder = %dir.display(), "emails are written as .eml files");
-            tokio::spawn(async move {
-                loop {
-                    match deliver_due(&db, &mailer, 50).await {
-                        Ok(delivered) => {
-                            let metrics = store.metrics();
-                            metrics.emails(EmailEvent::Sent, delivered.sent);
-                            metrics.emails(EmailEvent::Failed, delivered.failed);
-                            metrics.emails(EmailEvent::Dead, delivered.dead);
-                        }
-                        Err(error) => {
-                            tracing::warn!(%error, "email delivery could not read the outbox; it will try again");
-                        }
-                    }
-                    tokio::time::sleep(DELIVERY_INTERVAL).await;
-                }
-            });
-        }
-        Ok(notifier::Transport::Smtp { .. }) => {
-            tracing::warn!(
-                "SMTP delivery is not available in this version: emails stay queued in the outbox, and nothing is lost"
-            );
-        }
+    let mailer = match settings.email.mailer(&settings.data_dir) {
+        Ok(mailer) => mailer,
         Err(error) => {
-            tracing::warn!(%error, "email is not configured: emails stay queued in the outbox")
+            tracing::warn!(%error, "email is not configured: emails stay queued in the outbox");
+            return Ok(());
         }
-    }
+    };
+    tracing::info!(transport = %settings.email.transport, "emails are delivered from the outbox");
+    let db = store.db().clone();
+    tokio::spawn(async move {
+        let email = store.settings().email.clone();
+        loop {
+            match deliver_due(&db, mailer.as_ref(), &email, DELIVERY_BATCH).await {
+                Ok(delivered) => {
+                    let metrics = store.metrics();
+                    metrics.emails(EmailEvent::Sent, delivered.sent);
+                    metrics.emails(EmailEvent::Failed, delivered.failed);
+                    metrics.emails(EmailEvent::Dead, delivered.dead);
+                    // A full batch means more are waiting: carry on at once.
+                    if delivered.sent + delivered.failed >= DELIVERY_BATCH as usize {
+                        continue;
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "email delivery could not read the outbox; it will try again");
+                }
+            }
+            tokio::time::sleep(DELIVERY_INTERVAL).await;
+        }
+    });
     Ok(())
 }
+
+/// How many messages one pass claims.
+const DELIVERY_BATCH: u64 = 50;
