@@ -401,3 +401,126 @@ async fn two_instances_delivering_from_one_outbox_never_send_the_same_email() {
     assert!(pending.is_empty());
     app.finish().await;
 }
+
+/// The link in a message's plain-text part that contains `marker`, as a path on the service.
+fn link_path(message: &Received, marker: &str) -> String {
+    let text = part(message, "text/plain");
+    let link = text
+        .split_whitespace()
+        .find(|w| w.starts_with("http") && w.contains(marker))
+        .unwrap_or_else(|| panic!("no link with {marker} in {text}"));
+    let after_host = link.split_once("//").unwrap().1;
+    after_host[after_host.find('/').unwrap()..].to_owned()
+}
+
+#[tokio::test]
+async fn a_candidate_is_emailed_each_step_of_their_pair_and_the_link_opens_it_on_their_page() {
+    let app = TestApp::new().await;
+    let p = people(&app).await;
+    let server = SmtpServer::start().await;
+    let email = smtp_settings(&app, &server, 2);
+    let staff = crate::helpers::create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/staff",
+        json!({
+            "trust": "RJZ", "staff_number": "K7", "name": "Ama Owusu", "email": "ama.owusu@nhs.net",
+            "band": "6", "staff_group": "Nursing and Midwifery Registered",
+            "job_title": "Staff Nurse", "skills": ["Wound care"], "registrations": ["NMC"],
+            "base_site": site_of(&app, "RJZ").await, "home_postcode": "SE5 8AZ",
+            "max_travel_minutes": 60, "hours_min": 30, "hours_max": 37.5,
+            "lower_band_consent": false, "priority_tier": 1,
+            "redeployment_period_ends": "2099-01-01", "continuous_service_start": "2012-01-01"
+        }),
+    )
+    .await;
+    let vacancy = crate::helpers::create(
+        &app,
+        &p.hr_kings,
+        "/api/v1/vacancies",
+        json!({
+            "trust": "RJZ", "reference": "KCH-77", "title": "Ward Sister", "band": "6",
+            "staff_group": "Nursing and Midwifery Registered", "site": site_of(&app, "RJZ").await,
+            "hours": 37.5, "closing_date": "2099-01-01", "essential_skills": ["Wound care"],
+            "desirable_skills": [], "registration_required": "NMC",
+            "contact_email": "jobs@kch.nhs.uk"
+        }),
+    )
+    .await;
+    // Ama sets up her account from the invitation, which arrives first.
+    app.call(
+        Method::POST,
+        &format!("/api/v1/staff/{staff}/invite"),
+        Some(&p.hr_kings),
+        None,
+    )
+    .await;
+    deliver(&app, &email).await;
+    let invitation = server.wait_for(1, Duration::from_secs(5)).await;
+    let token = link_path(&invitation[0], "/invitations/")
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let accepted = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/invitations/{token}"),
+            None,
+            Some(json!({ "password": crate::helpers::PASSWORD })),
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::CREATED, "{}", accepted.body);
+
+    let pair = format!("{staff}-{vacancy}");
+    let transitions = format!("/api/v1/matches/{pair}/transitions");
+    for body in [
+        json!({"to": "interested"}),
+        json!({"to": "shortlisted"}),
+        json!({"to": "interview", "date": "2099-02-02"}),
+    ] {
+        let token = if body["to"] == "interested" {
+            accepted.body["token"].as_str().unwrap().to_owned()
+        } else {
+            p.hr_kings.clone()
+        };
+        let moved = app
+            .call(Method::POST, &transitions, Some(&token), Some(body))
+            .await;
+        assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    }
+    assert_eq!(
+        deliver(&app, &email).await.sent,
+        2,
+        "shortlisted and interview; not her own move"
+    );
+    let received = server.wait_for(3, Duration::from_secs(5)).await;
+    let (shortlisted, interview) = (&received[1], &received[2]);
+    assert_eq!(shortlisted.to, ["ama.owusu@nhs.net"]);
+    assert_eq!(
+        shortlisted.header("Subject").as_deref(),
+        Some("You are shortlisted: Ward Sister")
+    );
+    assert_eq!(
+        interview.header("Subject").as_deref(),
+        Some("Interview on Monday 2 February 2099: Ward Sister")
+    );
+    assert!(part(interview, "text/html").contains("on Monday 2 February 2099"));
+    assert_ne!(
+        shortlisted.header("Message-ID"),
+        interview.header("Message-ID")
+    );
+
+    // The link opens her vacancies, at this one, once she has signed in.
+    let path = link_path(interview, "/me");
+    assert_eq!(path, format!("/me#vacancy-{pair}"));
+    let mut ama = signed_in_browser(&app, "ama.owusu@nhs.net").await;
+    let page = ama.get(&app, path.split('#').next().unwrap()).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", html(&page));
+    assert!(
+        html(&page).contains(&format!("id=\"vacancy-{pair}\"")),
+        "{}",
+        html(&page)
+    );
+    app.finish().await;
+}

@@ -85,7 +85,9 @@ pub struct Invitation {
     pub expires_on: String,
 }
 
-email!(Invitation, "invitation.txt", "invitation.html", |_m| "Set up your Redeploy London account".to_owned());
+email!(Invitation, "invitation.txt", "invitation.html", |_m| {
+    "Set up your Redeploy London account".to_owned()
+});
 
 pub fn invitation(to: &str, name: &str, trust_name: &str, link: &str, expires_on: &str) -> Message {
     render(
@@ -170,12 +172,18 @@ impl StatusChange {
     }
 }
 
-email!(StatusChange, "status_change.txt", "status_change.html", |m| match &m.news {
-    StatusNews::Shortlisted => format!("You are shortlisted: {}", m.vacancy.title),
-    StatusNews::Interview(date) => format!("Interview on {date}: {}", m.vacancy.title),
-    StatusNews::Offered => format!("You are offered the post: {}", m.vacancy.title),
-    StatusNews::TrialStarts(first, _) => format!("Your trial starts on {first}: {}", m.vacancy.title),
-});
+email!(
+    StatusChange,
+    "status_change.txt",
+    "status_change.html",
+    |m| match &m.news {
+        StatusNews::Shortlisted => format!("You are shortlisted: {}", m.vacancy.title),
+        StatusNews::Interview(date) => format!("Interview on {date}: {}", m.vacancy.title),
+        StatusNews::Offered => format!("You are offered the post: {}", m.vacancy.title),
+        StatusNews::TrialStarts(first, _) =>
+            format!("Your trial starts on {first}: {}", m.vacancy.title),
+    }
+);
 
 /// A trial ends in a few days: to the staff member, and to their HR team.
 #[derive(Debug, Clone)]
@@ -190,11 +198,16 @@ pub struct TrialEnding {
     pub link: String,
 }
 
-email!(TrialEnding, "trial_ending.txt", "trial_ending.html", |m| if m.for_hr {
-    format!("{}'s trial ends on {}", m.staff_name, m.ends_on)
-} else {
-    format!("Your trial ends on {}", m.ends_on)
-});
+email!(
+    TrialEnding,
+    "trial_ending.txt",
+    "trial_ending.html",
+    |m| if m.for_hr {
+        format!("{}'s trial ends on {}", m.staff_name, m.ends_on)
+    } else {
+        format!("Your trial ends on {}", m.ends_on)
+    }
+);
 
 /// One suggested vacancy in a candidate's email.
 #[derive(Debug, Clone)]
@@ -233,13 +246,18 @@ impl Vacancies {
     }
 }
 
-email!(Vacancies, "vacancies.txt", "vacancies.html", |m| match m.vacancies.as_slice() {
-    [one] if m.unsubscribe_link.is_none() && one.exact_match => {
-        format!("An exact match for you: {}", one.title)
+email!(
+    Vacancies,
+    "vacancies.txt",
+    "vacancies.html",
+    |m| match m.vacancies.as_slice() {
+        [one] if m.unsubscribe_link.is_none() && one.exact_match => {
+            format!("An exact match for you: {}", one.title)
+        }
+        [one] => format!("A new vacancy for you: {}", one.title),
+        many => format!("{} new vacancies for you", many.len()),
     }
-    [one] => format!("A new vacancy for you: {}", one.title),
-    many => format!("{} new vacancies for you", many.len()),
-});
+);
 
 /// One candidate in an employer's email: only what a recruiting manager needs (DESIGN §1).
 #[derive(Debug, Clone)]
@@ -294,13 +312,23 @@ impl Candidates {
     }
 }
 
-email!(Candidates, "candidates.txt", "candidates.html", |m| match &m.news {
-    CandidatesNews::ExactMatch => format!("An exact match for {} ({})", m.vacancy.title, m.reference),
-    CandidatesNews::Digest => format!("New candidates for {} ({})", m.vacancy.title, m.reference),
-    CandidatesNews::RingFenceEnding(day) => {
-        format!("Ring-fence ends {day}: candidates waiting for {} ({})", m.vacancy.title, m.reference)
+email!(
+    Candidates,
+    "candidates.txt",
+    "candidates.html",
+    |m| match &m.news {
+        CandidatesNews::ExactMatch =>
+            format!("An exact match for {} ({})", m.vacancy.title, m.reference),
+        CandidatesNews::Digest =>
+            format!("New candidates for {} ({})", m.vacancy.title, m.reference),
+        CandidatesNews::RingFenceEnding(day) => {
+            format!(
+                "Ring-fence ends {day}: candidates waiting for {} ({})",
+                m.vacancy.title, m.reference
+            )
+        }
     }
-});
+);
 
 /// A case's redeployment period ends soon with no interview: to the staff member's HR team.
 #[derive(Debug, Clone)]
@@ -311,10 +339,15 @@ pub struct PeriodEnding {
     pub link: String,
 }
 
-email!(PeriodEnding, "period_ending.txt", "period_ending.html", |m| format!(
-    "{}'s redeployment period ends on {} with no interview",
-    m.staff_name, m.ends_on
-));
+email!(
+    PeriodEnding,
+    "period_ending.txt",
+    "period_ending.html",
+    |m| format!(
+        "{}'s redeployment period ends on {} with no interview",
+        m.staff_name, m.ends_on
+    )
+);
 
 /// Renders any of this module's models for `to`.
 pub fn for_recipient(to: &str, model: &Email) -> Message {
@@ -358,9 +391,15 @@ mod tests {
             m.html
                 .contains("href=\"https://redeploy.example/invitations/rdi_abc\"")
         );
-        assert!(m.html.contains("Ada &#60;b&#62;Okafor&#60;/b&#62;") || m.html.contains("Ada &lt;b&gt;Okafor&lt;/b&gt;"));
+        assert!(
+            m.html.contains("Ada &#60;b&#62;Okafor&#60;/b&#62;")
+                || m.html.contains("Ada &lt;b&gt;Okafor&lt;/b&gt;")
+        );
         assert!(!m.html.contains("<b>Okafor"));
-        assert!(m.text.contains("Ada <b>Okafor</b>"), "plain text is not escaped");
+        assert!(
+            m.text.contains("Ada <b>Okafor</b>"),
+            "plain text is not escaped"
+        );
         assert!(m.text.contains("until 13 December 2026"));
     }
 
@@ -415,7 +454,11 @@ mod tests {
             for_recipient(
                 to,
                 &Email::TrialEnding(TrialEnding {
-                    name: if for_hr { "King's HR team".into() } else { "Ada Okafor".into() },
+                    name: if for_hr {
+                        "King's HR team".into()
+                    } else {
+                        "Ada Okafor".into()
+                    },
                     staff_name: "Ada Okafor".into(),
                     for_hr,
                     vacancy: ward_sister(),

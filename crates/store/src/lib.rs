@@ -27,6 +27,7 @@ pub mod match_index;
 pub mod matches;
 pub mod matching;
 pub mod metrics;
+pub mod notices;
 pub mod outbox;
 pub mod paging;
 pub mod passwords;

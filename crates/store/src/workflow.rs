@@ -79,6 +79,8 @@ struct Asked<'a> {
 struct Written {
     changes: Changes,
     moved_to: Option<MatchStatus>,
+    /// What the candidate is told of the move, when it is news to them.
+    notice: Option<crate::notices::StatusNotice>,
 }
 
 /// One move of a recorded history: pair `pair` moved as `request` asks, at `at`.
@@ -104,6 +106,9 @@ impl Store {
         let id = asked.id;
         let txn = begin_write(self.db()).await?;
         let written = self.write_move(&txn, asked).await?;
+        if let Some(notice) = &written.notice {
+            self.queue_status_change(&txn, notice).await?;
+        }
         log_write(&txn, &written.changes).await?;
         txn.commit().await?;
         if let Some(to) = written.moved_to {
@@ -232,6 +237,7 @@ impl Store {
             return Ok(Written {
                 changes: Changes::decisions_of([id.staff_id]),
                 moved_to: None,
+                notice: None,
             });
         }
         let extension = from == MatchStatus::Trial && to == MatchStatus::Trial;
@@ -331,9 +337,24 @@ impl Store {
             Some(detail),
         )
         .await?;
+        let notice = (!extension).then(|| crate::notices::StatusNotice {
+            staff: pair.staff.clone(),
+            vacancy: pair.vacancy.clone(),
+            to,
+            date,
+            trial_ends,
+            cause: format!(
+                "{}-{}:{}:{}",
+                id.staff_id,
+                id.vacancy_id,
+                to.code(),
+                at.timestamp_micros()
+            ),
+        });
         Ok(Written {
             changes,
             moved_to: Some(to),
+            notice,
         })
     }
 
