@@ -20,6 +20,7 @@ mod m20261206_000009_decline_judgement;
 mod m20261206_000010_pension_strain;
 mod m20261206_000011_email_frequency;
 mod m20261207_000012_reference_edits;
+mod m20261207_000013_notices;
 mod support;
 
 #[derive(Debug)]
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000010_pension_strain::Migration),
             Box::new(m20261206_000011_email_frequency::Migration),
             Box::new(m20261207_000012_reference_edits::Migration),
+            Box::new(m20261207_000013_notices::Migration),
         ]
     }
 }

@@ -19,11 +19,15 @@ use crate::journeys::{html, signed_in_browser};
 use crate::pages::Browser;
 
 #[path = "../support/smtp_server.rs"]
-mod smtp_server;
+pub(crate) mod smtp_server;
 use smtp_server::{Received, SmtpServer};
 
 /// The `[email]` settings of a service sending through `server`.
-fn smtp_settings(app: &TestApp, server: &SmtpServer, pool_size: u32) -> notifier::EmailSettings {
+pub(crate) fn smtp_settings(
+    app: &TestApp,
+    server: &SmtpServer,
+    pool_size: u32,
+) -> notifier::EmailSettings {
     let mut email = app.settings.email.clone();
     email.transport = "smtp".to_owned();
     email.smtp_url = SecretString::from(server.url());
@@ -32,7 +36,10 @@ fn smtp_settings(app: &TestApp, server: &SmtpServer, pool_size: u32) -> notifier
     email
 }
 
-async fn deliver(app: &TestApp, email: &notifier::EmailSettings) -> store::outbox::Delivered {
+pub(crate) async fn deliver(
+    app: &TestApp,
+    email: &notifier::EmailSettings,
+) -> store::outbox::Delivered {
     let mailer = email.mailer(&app.settings.data_dir).unwrap();
     store::outbox::deliver_due(&app.db, mailer.as_ref(), email, 100)
         .await
@@ -78,7 +85,7 @@ fn distinct_message_ids(received: &[Received]) -> usize {
 }
 
 /// The decoded body of the MIME part whose type is `content_type`.
-fn part(message: &Received, content_type: &str) -> String {
+pub(crate) fn part(message: &Received, content_type: &str) -> String {
     let section = message
         .data
         .split(&format!("Content-Type: {content_type}"))
@@ -403,7 +410,7 @@ async fn two_instances_delivering_from_one_outbox_never_send_the_same_email() {
 }
 
 /// The link in a message's plain-text part that contains `marker`, as a path on the service.
-fn link_path(message: &Received, marker: &str) -> String {
+pub(crate) fn link_path(message: &Received, marker: &str) -> String {
     let text = part(message, "text/plain");
     let link = text
         .split_whitespace()

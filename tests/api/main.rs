@@ -12,6 +12,7 @@ mod journeys;
 mod live_ranking;
 mod matching;
 mod metrics;
+mod notices;
 mod openapi;
 mod pages;
 mod reference_admin;

@@ -3,7 +3,7 @@
 //! Prometheus's own checker, `promtool check metrics` (Debian package `prometheus`).
 
 use axum::http::{Method, StatusCode, header};
-use sea_orm::EntityTrait;
+use sea_orm::{EntityTrait, PaginatorTrait};
 use store::entities::outcome;
 
 use crate::helpers::{TestApp, create, people};
@@ -161,7 +161,16 @@ async fn metrics_count_requests_rankings_moves_and_savings_and_name_no_one() {
         Some(0.0)
     );
     assert!(sample(&after, "redeploy_db_pool_max_connections", &[]).is_some_and(|n| n >= 1.0));
-    assert_eq!(sample(&after, "redeploy_outbox_depth", &[]), Some(0.0));
+    // The candidate's emails about the moves (shortlisted, interview, offer, trial) wait.
+    let waiting = store::entities::email_outbox::Entity::find()
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert!(waiting >= 4, "{waiting}");
+    assert_eq!(
+        sample(&after, "redeploy_outbox_depth", &[]),
+        Some(waiting as f64)
+    );
 
     for private in ["Nurse M1", "M1@nhs.net", &pair, &format!("/{vacancy}/")] {
         assert!(

@@ -88,13 +88,13 @@ async fn the_migrate_command_applies_reports_and_rolls_back() {
     );
 
     // Back past the migration that made the match index's change log.
-    let (ok, stdout, stderr) = command(&["--down", "--steps", "7"]);
+    let (ok, stdout, stderr) = command(&["--down", "--steps", "8"]);
     assert!(ok, "{stderr}");
-    assert!(stdout.contains("rolled back 7 migration"), "{stdout}");
+    assert!(stdout.contains("rolled back 8 migration"), "{stdout}");
     let (_, stdout, _) = command(&["--status"]);
     assert_eq!(
         stdout.lines().filter(|l| l.starts_with("pending")).count(),
-        7,
+        8,
         "{stdout}"
     );
 

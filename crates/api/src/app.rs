@@ -16,7 +16,8 @@ use crate::state::AppState;
 pub struct Startup {
     /// Load this demo data set into an empty database.
     pub demo: Option<store::demo_store::DemoSpec>,
-    /// Deliver queued email in the background (tests that read the outbox turn it off).
+    /// Compose due emails and deliver queued ones in the background (tests that read the
+    /// outbox turn both off).
     pub without_email_delivery: bool,
 }
 
@@ -80,6 +81,7 @@ impl App {
         };
         if !startup.without_email_delivery {
             store::outbox::start_delivery(store.clone())?;
+            store::notices::start_notices(store.clone());
         }
         self.state.mark_ready();
         if let Some(store::demo_store::DemoStart::Loaded(loaded)) = &started.demo

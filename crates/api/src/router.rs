@@ -232,6 +232,11 @@ pub fn router(state: AppState) -> Router {
             "/admin/skills/{id}/synonyms/{synonym}/remove",
             post(pages::admin_reference::post_remove_synonym),
         )
+        .route(
+            "/email/stop/{token}",
+            get(pages::email_preference::get_email_preference)
+                .post(pages::email_preference::post_email_preference),
+        )
         .route("/reports", get(pages::get_reports))
         .route("/reports/summary.csv", get(pages::get_reports_csv))
         .route(

@@ -223,25 +223,26 @@ pub struct SuggestedVacancy {
     pub link: String,
 }
 
-/// New suitable vacancies for a candidate: an exact match at once, or the digest at the
-/// frequency they chose, with a link that stops it without signing in.
+/// New suitable vacancies for a candidate: exact matches at once, or the digest at the
+/// frequency they chose; either way with a link that stops them without signing in.
 #[derive(Debug, Clone)]
 pub struct Vacancies {
     pub name: String,
     pub vacancies: Vec<SuggestedVacancy>,
-    /// `daily` or `weekly`, in words ("every day"); empty for an exact match sent at once.
+    /// Exact matches sent as soon as they are found, not the digest.
+    pub at_once: bool,
+    /// How often the digest comes, in words ("every day", "every week").
     pub frequency: String,
-    pub unsubscribe_link: Option<String>,
+    pub unsubscribe_link: String,
 }
 
 impl Vacancies {
     fn opening(&self) -> String {
-        match self.vacancies.as_slice() {
-            [one] if self.unsubscribe_link.is_none() && one.exact_match => {
-                "A vacancy has just been posted that matches you exactly: your band, every essential skill, within an hour's travel and your hours.".to_owned()
-            }
-            [_] => "A new vacancy suits you:".to_owned(),
-            many => format!("{} new vacancies suit you:", many.len()),
+        match (self.at_once, self.vacancies.len()) {
+            (true, 1) => "A vacancy has just been posted that matches you exactly: your band, every essential skill, within an hour's travel and your hours.".to_owned(),
+            (true, n) => format!("{n} vacancies have just been posted that match you exactly: your band, every essential skill, within an hour's travel and your hours."),
+            (false, 1) => "A new vacancy suits you:".to_owned(),
+            (false, n) => format!("{n} new vacancies suit you:"),
         }
     }
 }
@@ -250,12 +251,11 @@ email!(
     Vacancies,
     "vacancies.txt",
     "vacancies.html",
-    |m| match m.vacancies.as_slice() {
-        [one] if m.unsubscribe_link.is_none() && one.exact_match => {
-            format!("An exact match for you: {}", one.title)
-        }
-        [one] => format!("A new vacancy for you: {}", one.title),
-        many => format!("{} new vacancies for you", many.len()),
+    |m| match (m.at_once, m.vacancies.as_slice()) {
+        (true, [one]) => format!("An exact match for you: {}", one.title),
+        (true, many) => format!("{} exact matches for you", many.len()),
+        (false, [one]) => format!("A new vacancy for you: {}", one.title),
+        (false, many) => format!("{} new vacancies for you", many.len()),
     }
 );
 
@@ -523,8 +523,9 @@ mod tests {
                     &Email::Vacancies(Vacancies {
                         name: "Ada Okafor".into(),
                         vacancies: vec![suggested("Staff Nurse", true, "12-41")],
-                        frequency: String::new(),
-                        unsubscribe_link: None,
+                        at_once: true,
+                        frequency: "every day".into(),
+                        unsubscribe_link: "https://redeploy.example/email/stop/rdu_abc".into(),
                     }),
                 ),
             ),
@@ -538,10 +539,9 @@ mod tests {
                             suggested("Staff Nurse", true, "12-41"),
                             suggested("Practice Nurse", false, "12-42"),
                         ],
-                        frequency: "every day".into(),
-                        unsubscribe_link: Some(
-                            "https://redeploy.example/email/stop/rdu_abc".into(),
-                        ),
+                        at_once: false,
+                        frequency: "every week".into(),
+                        unsubscribe_link: "https://redeploy.example/email/stop/rdu_abc".into(),
                     }),
                 ),
             ),

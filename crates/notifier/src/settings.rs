@@ -33,6 +33,14 @@ pub struct EmailSettings {
     /// up to a fifth more or less at random so that retries do not arrive together.
     #[serde(default = "default_first_retry_seconds")]
     pub first_retry_seconds: u64,
+    /// How often the service looks for emails to compose: exact matches (sent at once),
+    /// digests that are due, and reminders.
+    #[serde(default = "default_notice_interval_seconds")]
+    pub notice_interval_seconds: u64,
+}
+
+fn default_notice_interval_seconds() -> u64 {
+    60
 }
 
 fn default_pool_size() -> u32 {
@@ -154,6 +162,7 @@ mod tests {
             timeout_seconds: 30,
             max_attempts: 8,
             first_retry_seconds: 60,
+            notice_interval_seconds: 60,
         }
     }
 

@@ -158,6 +158,9 @@ pub async fn load_demo(
                 status: Set(s.status.code().to_owned()),
                 created_at: Set(created_at),
                 updated_at: Set(created_at),
+                // Told of nothing yet, but nothing before the load is news: a demo start
+                // emails no one about the data set itself.
+                vacancies_notified_at: Set(Some(now)),
                 ..Default::default()
             });
         }
@@ -214,6 +217,7 @@ pub async fn load_demo(
                 posted_on: Set(v.posted_on),
                 created_at: Set(created_at),
                 updated_at: Set(created_at),
+                candidates_notified_at: Set(Some(now)),
                 ..Default::default()
             });
         }

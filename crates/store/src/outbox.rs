@@ -9,13 +9,16 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 use crate::entities::email_outbox;
 use crate::metrics::EmailEvent;
 
-/// Queues `message` for delivery.
+/// Queues `message` for delivery. A message with a dedupe key (its cause) is queued once:
+/// queuing the same cause again does nothing and answers false.
 pub async fn enqueue<C: ConnectionTrait>(
     db: &C,
     kind: &str,
     message: &Message,
     dedupe_key: Option<String>,
-) -> Result<(), DbErr> {
+) -> Result<bool, DbErr> {
+    use sea_orm::sea_query::OnConflict;
+
     let now = Utc::now();
     let row = email_outbox::ActiveModel {
         kind: Set(kind.to_owned()),
@@ -33,10 +36,15 @@ pub async fn enqueue<C: ConnectionTrait>(
         sent_at: Set(None),
         ..Default::default()
     };
-    email_outbox::Entity::insert(row)
+    let inserted = email_outbox::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(email_outbox::Column::DedupeKey)
+                .do_nothing()
+                .to_owned(),
+        )
         .exec_without_returning(db)
         .await?;
-    Ok(())
+    Ok(inserted > 0)
 }
 
 /// What one delivery pass did.

@@ -18,6 +18,8 @@ pub enum TokenKind {
     /// A page's guard against forms posted from other sites: the same random value in a
     /// cookie and in each form's hidden field. Never stored.
     FormGuard,
+    /// The link in a digest that stops it without signing in. Opens no session.
+    Unsubscribe,
 }
 
 impl TokenKind {
@@ -27,6 +29,7 @@ impl TokenKind {
             TokenKind::ApiToken => "rdt_",
             TokenKind::Invitation => "rdi_",
             TokenKind::FormGuard => "rdf_",
+            TokenKind::Unsubscribe => "rdu_",
         }
     }
 

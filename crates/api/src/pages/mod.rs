@@ -690,6 +690,7 @@ pub(crate) fn status_label(code: &str) -> &'static str {
 
 pub mod admin;
 pub mod admin_reference;
+pub mod email_preference;
 pub mod hr;
 pub mod profile;
 mod reasons;

@@ -32,6 +32,8 @@ pub struct Model {
     pub pension_strain_pence: Option<i64>,
     /// `daily`, `weekly` or `off`: how often the person wants the digest of new vacancies.
     pub email_frequency: String,
+    /// When the last digest of new vacancies went to them (none yet: empty).
+    pub vacancies_notified_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -22,6 +22,8 @@ pub struct Model {
     pub posted_on: Date,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When the last digest of new candidates went to its contact (none yet: empty).
+    pub candidates_notified_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
