@@ -136,6 +136,8 @@ impl SmtpServer {
 
 async fn converse(socket: tokio::net::TcpStream, state: Arc<State>) -> std::io::Result<()> {
     state.connections.fetch_add(1, Ordering::SeqCst);
+    // Each reply goes at once, as a real server's does, not held back to be sent with more.
+    socket.set_nodelay(true)?;
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read);
     let refuse = state

@@ -23,6 +23,10 @@ pub struct EmailSettings {
     /// SMTP connections kept open and reused; 0 opens one for each message.
     #[serde(default = "default_pool_size")]
     pub pool_size: u32,
+    /// Messages handed to the transport at once. A mail conversation spends most of its time
+    /// waiting on the network, so several at once deliver several times as many.
+    #[serde(default = "default_concurrent_sends")]
+    pub concurrent_sends: u32,
     /// How long one SMTP conversation may take before it counts as a temporary failure.
     #[serde(default = "default_timeout_seconds")]
     pub timeout_seconds: u64,
@@ -44,7 +48,11 @@ fn default_notice_interval_seconds() -> u64 {
 }
 
 fn default_pool_size() -> u32 {
-    4
+    16
+}
+
+fn default_concurrent_sends() -> u32 {
+    16
 }
 
 fn default_timeout_seconds() -> u64 {
@@ -158,7 +166,8 @@ mod tests {
             from: "Redeploy London <no-reply@redeploy.example>".into(),
             file_dir: String::new(),
             smtp_url: SecretString::from(smtp_url),
-            pool_size: 4,
+            pool_size: 16,
+            concurrent_sends: 16,
             timeout_seconds: 30,
             max_attempts: 8,
             first_retry_seconds: 60,

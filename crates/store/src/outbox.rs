@@ -152,68 +152,105 @@ pub async fn deliver_due(
     settings: &notifier::EmailSettings,
     limit: u64,
 ) -> Result<Delivered, DbErr> {
+    use futures_util::StreamExt;
+
+    let now = Utc::now();
+    let claimed = claim_due(db, now, limit).await?;
+    // Several conversations at once: each spends most of its time waiting on the network.
+    let at_once = settings.concurrent_sends.max(1) as usize;
+    let outcomes: Vec<Result<Outcome, DbErr>> = futures_util::stream::iter(claimed)
+        .map(|row| send_and_record(db, mailer, settings, row))
+        .buffer_unordered(at_once)
+        .collect()
+        .await;
+    let mut delivered = Delivered::default();
+    for outcome in outcomes {
+        match outcome? {
+            Outcome::Sent => delivered.sent += 1,
+            Outcome::Retrying => delivered.failed += 1,
+            Outcome::Dead => {
+                delivered.failed += 1;
+                delivered.dead += 1;
+            }
+        }
+    }
+    Ok(delivered)
+}
+
+/// What became of one claimed message.
+enum Outcome {
+    Sent,
+    Retrying,
+    Dead,
+}
+
+/// Sends one claimed message and records what happened: sent, to be tried again later, or
+/// given up on.
+async fn send_and_record(
+    db: &sea_orm::DatabaseConnection,
+    mailer: &dyn notifier::Mailer,
+    settings: &notifier::EmailSettings,
+    row: email_outbox::Model,
+) -> Result<Outcome, DbErr> {
     use sea_orm::sea_query::Expr;
     use sea_orm::{ColumnTrait, QueryFilter};
 
-    let now = Utc::now();
-    let mut delivered = Delivered::default();
-    for row in claim_due(db, now, limit).await? {
-        let message = Message {
-            to: row.to_address.clone(),
-            subject: row.subject.clone(),
-            text: row.body_text.clone(),
-            html: row.body_html.clone(),
-        };
-        let id = message_id(&row, &settings.from);
-        let outcome = mailer.send(&message, &id).await;
-        // Only while this instance's claim stands: a claim that ran out belongs to another.
-        let mut update = email_outbox::Entity::update_many()
-            .col_expr(
-                email_outbox::Column::ClaimedUntil,
-                Expr::value(Option::<chrono::DateTime<Utc>>::None),
-            )
-            .filter(email_outbox::Column::Id.eq(row.id));
-        match outcome {
-            Ok(()) => {
-                delivered.sent += 1;
-                update = update
-                    .col_expr(email_outbox::Column::Status, Expr::value("sent"))
-                    .col_expr(email_outbox::Column::SentAt, Expr::value(Some(Utc::now())));
+    let message = Message {
+        to: row.to_address.clone(),
+        subject: row.subject.clone(),
+        text: row.body_text.clone(),
+        html: row.body_html.clone(),
+    };
+    let id = message_id(&row, &settings.from);
+    let outcome = mailer.send(&message, &id).await;
+    let mut update = email_outbox::Entity::update_many()
+        .col_expr(
+            email_outbox::Column::ClaimedUntil,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
+        .filter(email_outbox::Column::Id.eq(row.id));
+    let result = match outcome {
+        Ok(()) => {
+            update = update
+                .col_expr(email_outbox::Column::Status, Expr::value("sent"))
+                .col_expr(email_outbox::Column::SentAt, Expr::value(Some(Utc::now())));
+            Outcome::Sent
+        }
+        Err(error) => {
+            let attempts = row.attempts + 1;
+            let dead = error.is_permanent() || attempts >= settings.max_attempts;
+            let wait = settings.retry_after(attempts, jitter());
+            if dead {
+                tracing::warn!(outbox_id = row.id, attempts, %error, "an email could not be sent and will not be tried again; admin can send it again from /admin");
+            } else {
+                tracing::warn!(outbox_id = row.id, attempts, %error, retry_in_seconds = wait.as_secs(), "an email could not be sent; it will be tried again");
             }
-            Err(error) => {
-                delivered.failed += 1;
-                let attempts = row.attempts + 1;
-                let dead = error.is_permanent() || attempts >= settings.max_attempts;
-                delivered.dead += usize::from(dead);
-                let wait = settings.retry_after(attempts, jitter());
-                if dead {
-                    tracing::warn!(outbox_id = row.id, attempts, %error, "an email could not be sent and will not be tried again; admin can send it again from /admin");
-                } else {
-                    tracing::warn!(outbox_id = row.id, attempts, %error, retry_in_seconds = wait.as_secs(), "an email could not be sent; it will be tried again");
-                }
-                update = update
-                    .col_expr(email_outbox::Column::Attempts, Expr::value(attempts))
-                    .col_expr(
-                        email_outbox::Column::LastError,
-                        Expr::value(Some(error.to_string())),
-                    )
-                    .col_expr(
-                        email_outbox::Column::NextAttemptAt,
-                        Expr::value(
-                            Utc::now()
-                                + chrono::Duration::from_std(wait)
-                                    .unwrap_or(chrono::Duration::days(1)),
-                        ),
-                    )
-                    .col_expr(
-                        email_outbox::Column::Status,
-                        Expr::value(if dead { "failed" } else { "pending" }),
-                    );
+            update = update
+                .col_expr(email_outbox::Column::Attempts, Expr::value(attempts))
+                .col_expr(
+                    email_outbox::Column::LastError,
+                    Expr::value(Some(error.to_string())),
+                )
+                .col_expr(
+                    email_outbox::Column::NextAttemptAt,
+                    Expr::value(
+                        Utc::now()
+                            + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::days(1)),
+                    ),
+                )
+                .col_expr(
+                    email_outbox::Column::Status,
+                    Expr::value(if dead { "failed" } else { "pending" }),
+                );
+            if dead {
+                Outcome::Dead
+            } else {
+                Outcome::Retrying
             }
         }
-        update.exec(db).await?;
-    }
-    Ok(delivered)
+    };
+    update.exec(db).await?;
+    Ok(result)
 }
 
 /// How often the service looks for emails to send.
