@@ -195,6 +195,13 @@ impl Server {
         self.terminate();
     }
 
+    /// Kills the server at once (SIGKILL), as a crash or a lost machine would: it finishes
+    /// nothing it was doing.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     fn terminate(&mut self) {
         let _ = Command::new("kill")
             .arg("-TERM")

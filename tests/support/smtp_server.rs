@@ -54,6 +54,8 @@ struct State {
     connections: AtomicUsize,
     refuse_connections: AtomicUsize,
     data_replies: Mutex<Vec<String>>,
+    hold_data: AtomicUsize,
+    held: Mutex<Vec<Received>>,
 }
 
 /// The running server; it stops when dropped.
@@ -114,6 +116,17 @@ impl SmtpServer {
     pub fn reply_to_data(&self, replies: &[&str]) {
         let mut queued = self.state.data_replies.lock().unwrap();
         queued.extend(replies.iter().map(|r| r.to_string()));
+    }
+
+    /// Takes in the next `n` messages whole but never answers their DATA, as a server that
+    /// hangs at the last moment; the sender cannot know whether they were delivered.
+    pub fn hold_data(&self, n: usize) {
+        self.state.hold_data.store(n, Ordering::SeqCst);
+    }
+
+    /// The messages taken in and never answered.
+    pub fn held(&self) -> Vec<Received> {
+        self.state.held.lock().unwrap().clone()
     }
 
     /// Waits until at least `n` messages have arrived, or panics after `within`.
@@ -194,6 +207,23 @@ async fn converse(socket: tokio::net::TcpStream, state: Arc<State>) -> std::io::
                     let unstuffed = line.strip_prefix('.').unwrap_or(&line);
                     data.push_str(unstuffed.trim_end_matches(['\r', '\n']));
                     data.push_str("\r\n");
+                }
+                let hold = state
+                    .hold_data
+                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                    .is_ok();
+                if hold {
+                    state.held.lock().unwrap().push(Received {
+                        from: from.clone(),
+                        to: to.clone(),
+                        data,
+                    });
+                    // Never answer; wait for the sender to give up or go away.
+                    let mut rest = String::new();
+                    while lines.read_line(&mut rest).await.unwrap_or(0) > 0 {
+                        rest.clear();
+                    }
+                    return Ok(());
                 }
                 let planned = {
                     let mut queued = state.data_replies.lock().unwrap();

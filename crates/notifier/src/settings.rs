@@ -41,6 +41,15 @@ pub struct EmailSettings {
     /// digests that are due, and reminders.
     #[serde(default = "default_notice_interval_seconds")]
     pub notice_interval_seconds: u64,
+    /// How long a message claimed by an instance is left to it before another may send it:
+    /// longer than one conversation's timeout, so a slow send is not sent twice, and short
+    /// enough that what an instance that died had claimed goes out soon after.
+    #[serde(default = "default_claim_seconds")]
+    pub claim_seconds: u64,
+}
+
+fn default_claim_seconds() -> u64 {
+    300
 }
 
 fn default_notice_interval_seconds() -> u64 {
@@ -172,6 +181,7 @@ mod tests {
             max_attempts: 8,
             first_retry_seconds: 60,
             notice_interval_seconds: 60,
+            claim_seconds: 300,
         }
     }
 

@@ -58,11 +58,6 @@ pub struct Delivered {
     pub dead: usize,
 }
 
-/// How long a claimed message is left to its claimant before another instance may try it:
-/// well beyond one SMTP conversation's timeout, so a slow send is never sent twice, and short
-/// enough that a message claimed by an instance that died goes out soon after.
-pub const CLAIM_SECONDS: i64 = 300;
-
 /// The `Message-ID` of an outbox row, from what caused it: the kind of message and its dedupe
 /// key (the cause, for messages that go once only) or else the row, which is written in the
 /// same transaction as its cause. The same row always gives the same id, so a message sent
@@ -90,6 +85,7 @@ pub fn message_id(row: &email_outbox::Model, from: &str) -> String {
 async fn claim_due(
     db: &sea_orm::DatabaseConnection,
     now: chrono::DateTime<Utc>,
+    claim_seconds: u64,
     limit: u64,
 ) -> Result<Vec<email_outbox::Model>, DbErr> {
     use sea_orm::{DbBackend, FromQueryResult, Statement};
@@ -113,7 +109,9 @@ async fn claim_due(
              ORDER BY id LIMIT {most} {lock}) \
          RETURNING *"
     );
-    let claim_until = now + chrono::Duration::seconds(CLAIM_SECONDS);
+    // Held for `[email] claim_seconds`: longer than a conversation may take, so a slow send is
+    // never sent twice; what an instance that died had claimed goes out that long after.
+    let claim_until = now + chrono::Duration::seconds(claim_seconds.max(1) as i64);
     let values: Vec<sea_orm::Value> = match backend {
         DbBackend::Postgres => vec![claim_until.into(), now.into(), (limit as i64).into()],
         _ => vec![
@@ -155,7 +153,7 @@ pub async fn deliver_due(
     use futures_util::StreamExt;
 
     let now = Utc::now();
-    let claimed = claim_due(db, now, limit).await?;
+    let claimed = claim_due(db, now, settings.claim_seconds, limit).await?;
     // Several conversations at once: each spends most of its time waiting on the network.
     let at_once = settings.concurrent_sends.max(1) as usize;
     let outcomes: Vec<Result<Outcome, DbErr>> = futures_util::stream::iter(claimed)
