@@ -425,11 +425,8 @@ async fn reminders_of_a_trial_a_ring_fence_and_a_redeployment_period_ending_go_o
 
     // Once: the next passes find nothing to remind.
     let again = pass(&app, &store).await;
-    assert_eq!(
-        (again.trial_endings + again.period_endings + again.ring_fence_endings),
-        4,
-        "composed again, but each is queued once"
-    );
+    assert!(again.ran);
+    assert_eq!(again.total(), 0, "each reminder is queued once: {again:?}");
     let sent_before = server.received().len();
     deliver(&app, &email).await;
     tokio::time::sleep(Duration::from_millis(200)).await;

@@ -91,7 +91,8 @@ impl Store {
     }
 }
 
-/// What one pass of [`Store::send_notices`] queued.
+/// What one pass of [`Store::send_notices`] queued: each email written to the outbox, not
+/// those whose cause was queued before.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct NoticesQueued {
     /// False when another instance composed this moment's emails.
@@ -106,6 +107,20 @@ pub struct NoticesQueued {
 }
 
 impl NoticesQueued {
+    /// Counts one email of `kind` as queued.
+    fn count(&mut self, kind: &str) {
+        let counter = match kind {
+            "vacancies_exact" => &mut self.exact_to_candidates,
+            "vacancies_digest" => &mut self.digests_to_candidates,
+            "candidates_exact" => &mut self.exact_to_employers,
+            "candidates_digest" => &mut self.digests_to_employers,
+            "ring_fence_ending" => &mut self.ring_fence_endings,
+            "trial_ending" => &mut self.trial_endings,
+            _ => &mut self.period_endings,
+        };
+        *counter += 1;
+    }
+
     pub fn total(&self) -> usize {
         self.exact_to_candidates
             + self.digests_to_candidates
@@ -166,7 +181,7 @@ impl Store {
             1,
         ) as i64);
         let mut queued = NoticesQueued::default();
-        let composed = self.compose_notices(now, &mut queued).await?;
+        let composed = self.compose_notices(now).await?;
 
         let txn = crate::db::begin_write(self.db()).await?;
         let claimed = crate::entities::notice_run::Entity::update_many()
@@ -191,7 +206,9 @@ impl Store {
         for email in &composed.emails {
             if outbox::enqueue(&txn, email.kind, &email.message, Some(email.cause.clone())).await? {
                 written += 1;
+                queued.count(email.kind);
             }
+
             for (staff_id, vacancy_id, audience) in &email.pairs {
                 record_notice(&txn, *staff_id, *vacancy_id, audience, now).await?;
             }
@@ -281,11 +298,7 @@ struct ComposedPass {
 
 impl Store {
     /// Ranks and composes everything a pass would send now, reading but writing nothing.
-    async fn compose_notices(
-        &self,
-        now: chrono::DateTime<chrono::Utc>,
-        queued: &mut NoticesQueued,
-    ) -> Result<ComposedPass> {
+    async fn compose_notices(&self, now: chrono::DateTime<chrono::Utc>) -> Result<ComposedPass> {
         use std::collections::{HashMap, HashSet};
 
         use domain::EmailFrequency;
@@ -401,7 +414,6 @@ impl Store {
                 .collect();
             if !exact.is_empty() {
                 batches.push((true, exact));
-                queued.exact_to_candidates += 1;
             }
             let digest_due =
                 frequency != EmailFrequency::Off && since.is_none_or(|t| now - t >= period);
@@ -412,7 +424,6 @@ impl Store {
                 .collect();
             if digest_due && !rest.is_empty() {
                 batches.push((false, rest));
-                queued.digests_to_candidates += 1;
                 pass.staff_digested.push(person.id);
             }
             for (at_once, listed) in batches {
@@ -488,7 +499,6 @@ impl Store {
                     "candidates_exact",
                     format!("{stamp}"),
                 ));
-                queued.exact_to_employers += 1;
             }
             let rest: Vec<_> = new
                 .iter()
@@ -503,7 +513,6 @@ impl Store {
                     "candidates_digest",
                     format!("{stamp}"),
                 ));
-                queued.digests_to_employers += 1;
                 pass.vacancies_digested.push(post.id);
             }
             let warn_from =
@@ -536,7 +545,6 @@ impl Store {
                         "ring_fence_ending",
                         ring_fence_ends.to_string(),
                     ));
-                    queued.ring_fence_endings += 1;
                 }
             }
             for (news, listed, kind, moment) in batches {
@@ -617,7 +625,6 @@ impl Store {
                     pairs: Vec::new(),
                     unsubscribe: None,
                 });
-                queued.trial_endings += 1;
             }
         }
 
@@ -665,7 +672,6 @@ impl Store {
                     pairs: Vec::new(),
                     unsubscribe: None,
                 });
-                queued.period_endings += 1;
             }
         }
         Ok(pass)
