@@ -502,14 +502,17 @@ async fn a_candidate_is_emailed_each_step_of_their_pair_and_the_link_opens_it_on
         "shortlisted and interview; not her own move"
     );
     let received = server.wait_for(3, Duration::from_secs(5)).await;
-    // Sent side by side, so in either order.
+    // One reader's emails arrive in the order they were written.
     let about = |start: &str| {
         received
             .iter()
-            .find(|m| m.header("Subject").is_some_and(|s| s.starts_with(start)))
+            .position(|m| m.header("Subject").is_some_and(|s| s.starts_with(start)))
             .unwrap_or_else(|| panic!("no email about {start}"))
     };
-    let (shortlisted, interview) = (about("You are shortlisted"), about("Interview on"));
+    let (first, second) = (about("You are shortlisted"), about("Interview on"));
+    assert!(first < second, "shortlisted arrives before the interview");
+    let about = |at: usize| &received[at];
+    let (shortlisted, interview) = (about(first), about(second));
     assert_eq!(shortlisted.to, ["ama.owusu@nhs.net"]);
     assert_eq!(
         shortlisted.header("Subject").as_deref(),

@@ -154,11 +154,31 @@ pub async fn deliver_due(
 
     let now = Utc::now();
     let claimed = claim_due(db, now, settings.claim_seconds, limit).await?;
-    // Several conversations at once: each spends most of its time waiting on the network.
+    // Several conversations at once, as each spends most of its time waiting on the network;
+    // but one reader's messages one after another, oldest first, so that they arrive in the
+    // order they were written ("shortlisted" before "interview").
+    let mut by_reader: Vec<Vec<email_outbox::Model>> = Vec::new();
+    let mut reader_at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for row in claimed {
+        let at = *reader_at
+            .entry(row.to_address.to_lowercase())
+            .or_insert_with(|| {
+                by_reader.push(Vec::new());
+                by_reader.len() - 1
+            });
+        by_reader[at].push(row);
+    }
     let at_once = settings.concurrent_sends.max(1) as usize;
-    let outcomes: Vec<Result<Outcome, DbErr>> = futures_util::stream::iter(claimed)
-        .map(|row| send_and_record(db, mailer, settings, row))
+    let outcomes: Vec<Result<Outcome, DbErr>> = futures_util::stream::iter(by_reader)
+        .map(|rows| async move {
+            let mut done = Vec::with_capacity(rows.len());
+            for row in rows {
+                done.push(send_and_record(db, mailer, settings, row).await);
+            }
+            futures_util::stream::iter(done)
+        })
         .buffer_unordered(at_once)
+        .flatten()
         .collect()
         .await;
     let mut delivered = Delivered::default();
