@@ -530,7 +530,7 @@ async fn a_candidate_is_emailed_each_step_of_their_pair_and_the_link_opens_it_on
 
     // The link opens her vacancies, at this one, once she has signed in.
     let path = link_path(interview, "/me");
-    assert_eq!(path, format!("/me#vacancy-{pair}"));
+    assert_eq!(path, format!("/me?pair={pair}#vacancy-{pair}"));
     let mut ama = signed_in_browser(&app, "ama.owusu@nhs.net").await;
     let page = ama.get(&app, path.split('#').next().unwrap()).await;
     assert_eq!(page.status, StatusCode::OK, "{}", html(&page));

@@ -709,3 +709,52 @@ async fn complete_the_profile(app: &TestApp, browser: &mut Browser, hr: &str) {
             .contains("No open vacancy has the reference NO-SUCH")
     );
 }
+
+#[tokio::test]
+async fn a_pair_an_email_links_to_opens_on_the_page_of_me_that_shows_it() {
+    use sea_orm::EntityTrait;
+    let app = TestApp::new().await;
+    let p = people(&app).await;
+    let staff_id = crate::workflow::invited_nurse(&app, &p.hr_kings, "ME2").await;
+    let mut posts = Vec::new();
+    // More than one page of /me (20 a page).
+    for n in 0..23 {
+        let body = crate::workflow::ward_post(&app, &format!("ME-P{n}")).await;
+        posts.push(crate::helpers::create(&app, &p.hr_kings, "/api/v1/vacancies", body).await);
+    }
+    let email = store::entities::email_outbox::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let link = email
+        .body_text
+        .split_whitespace()
+        .find(|word| word.contains("/invitations/"))
+        .unwrap();
+    let path = &link[link.find("/invitations/").unwrap()..];
+    let mut browser = Browser::default();
+    let invitation = browser.get(&app, path).await;
+    let guard = guard_on(&invitation);
+    let password = "a long enough password";
+    let fields = [
+        ("form_guard", guard.as_str()),
+        ("password", password),
+        ("confirm", password),
+    ];
+    assert_eq!(
+        browser.post(&app, path, &fields).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let mut on_second_page = 0;
+    for post in posts {
+        let pair = format!("{staff_id}-{post}");
+        let page = browser.get(&app, &format!("/me?pair={pair}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let html = page.body.as_str().unwrap();
+        assert!(html.contains(&format!("id=\"vacancy-{pair}\"")), "{pair}");
+        on_second_page += usize::from(html.contains("href=\"/me?page=1\""));
+    }
+    assert_eq!(on_second_page, 3, "three pairs are on the second page");
+    app.finish().await;
+}

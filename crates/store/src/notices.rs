@@ -55,9 +55,11 @@ impl Store {
         })
     }
 
-    /// Where a staff member acts on pair `staff_id`-`vacancy_id`: their vacancies, at the pair.
+    /// Where a staff member acts on pair `staff_id`-`vacancy_id`: the page of their vacancies
+    /// that shows it, at the pair.
     pub(crate) fn staff_pair_link(&self, staff_id: i32, vacancy_id: i32) -> String {
-        format!("{}/me#vacancy-{staff_id}-{vacancy_id}", self.public_url())
+        let pair = format!("{staff_id}-{vacancy_id}");
+        format!("{}/me?pair={pair}#vacancy-{pair}", self.public_url())
     }
 
     /// Queues the candidate's email about a move on their pair: shortlisted, invited to

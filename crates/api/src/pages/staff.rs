@@ -65,6 +65,8 @@ const ME_PER_PAGE: u64 = 20;
 pub struct MeQuery {
     page: Option<u64>,
     saved: Option<String>,
+    /// A pair an email links to: the page that shows it opens.
+    pair: Option<String>,
 }
 
 /// Shows `/me` for `actor` (a staff member): their ranked vacancies with the reasons, and a
@@ -124,6 +126,19 @@ async fn me_page(
     ))
 }
 
+/// The page of `/me` that shows pair `pair` (the first, when it is not among them).
+async fn page_showing(
+    state: &AppState,
+    actor: &store::Actor,
+    staff_id: i32,
+    pair: &str,
+) -> Result<u64, PageError> {
+    let most = store::PageRequest::new(Some(1), Some(500))?;
+    let listed = state.store.staff_matches(actor, staff_id, most).await?;
+    let at = listed.items.iter().position(|item| item.match_id == pair);
+    Ok(at.map_or(1, |at| at as u64 / ME_PER_PAGE + 1))
+}
+
 /// `GET /me`: a staff member's vacancies. Anyone else signed in goes to their home page.
 pub async fn get_me(
     State(state): State<AppState>,
@@ -131,7 +146,11 @@ pub async fn get_me(
     axum::extract::Query(query): axum::extract::Query<MeQuery>,
 ) -> Result<Response, PageError> {
     let (actor, staff_id) = staff_visitor(&state, &parts).await?;
-    let page_number = query.page.unwrap_or(1).max(1);
+    let page_number = match (query.page, query.pair.as_deref()) {
+        (Some(page), _) => page.max(1),
+        (None, Some(pair)) => page_showing(&state, &actor, staff_id, pair).await?,
+        (None, None) => 1,
+    };
     me_page(
         &state,
         &actor,
