@@ -320,15 +320,6 @@ impl Store {
         let catalogue = self.catalogue().await?;
         let mut pass = ComposedPass::default();
 
-        let told: HashSet<(i32, i32, String)> = pair_notice::Entity::find()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|n| (n.staff_id, n.vacancy_id, n.audience))
-            .collect();
-        let was_told = |staff: i32, post: i32, audience: &str| {
-            told.contains(&(staff, post, audience.to_owned()))
-        };
         let decided = |staff: i32, post: i32| {
             snapshot
                 .decisions_of_staff(staff)
@@ -346,6 +337,22 @@ impl Store {
             .all(db)
             .await?;
         let post_of: HashMap<i32, &vacancy::Model> = posts.iter().map(|v| (v.id, v)).collect();
+        // What each of them has been told of already: only the rows of cases still open, so
+        // the read follows the people in play, not every email ever sent.
+        let mut told: HashSet<(i32, i32, String)> = HashSet::new();
+        let open_cases: Vec<i32> = people.iter().map(|p| p.id).collect();
+        for chunk in open_cases.chunks(1000) {
+            for n in pair_notice::Entity::find()
+                .filter(pair_notice::Column::StaffId.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?
+            {
+                told.insert((n.staff_id, n.vacancy_id, n.audience));
+            }
+        }
+        let was_told = |staff: i32, post: i32, audience: &str| {
+            told.contains(&(staff, post, audience.to_owned()))
+        };
         let mut hr_of_trust: HashMap<i32, Vec<user::Model>> = HashMap::new();
         for account in user::Entity::find()
             .filter(user::Column::Role.eq("trust_hr"))
