@@ -430,28 +430,14 @@ async fn a_candidate_is_emailed_each_step_of_their_pair_and_the_link_opens_it_on
         &app,
         &p.hr_kings,
         "/api/v1/staff",
-        json!({
-            "trust": "RJZ", "staff_number": "K7", "name": "Ama Owusu", "email": "ama.owusu@nhs.net",
-            "band": "6", "staff_group": "Nursing and Midwifery Registered",
-            "job_title": "Staff Nurse", "skills": ["Wound care"], "registrations": ["NMC"],
-            "base_site": site_of(&app, "RJZ").await, "home_postcode": "SE5 8AZ",
-            "max_travel_minutes": 60, "hours_min": 30, "hours_max": 37.5,
-            "lower_band_consent": false, "priority_tier": 1,
-            "redeployment_period_ends": "2099-01-01", "continuous_service_start": "2012-01-01"
-        }),
+        crate::helpers::nurse_body(&app, "K7", "Ama Owusu", json!({})).await,
     )
     .await;
     let vacancy = crate::helpers::create(
         &app,
         &p.hr_kings,
         "/api/v1/vacancies",
-        json!({
-            "trust": "RJZ", "reference": "KCH-77", "title": "Ward Sister", "band": "6",
-            "staff_group": "Nursing and Midwifery Registered", "site": site_of(&app, "RJZ").await,
-            "hours": 37.5, "closing_date": "2099-01-01", "essential_skills": ["Wound care"],
-            "desirable_skills": [], "registration_required": "NMC",
-            "contact_email": "jobs@kch.nhs.uk"
-        }),
+        crate::helpers::post_body(&app, "KCH-77", json!({"title": "Ward Sister"})).await,
     )
     .await;
     // Ama sets up her account from the invitation, which arrives first.

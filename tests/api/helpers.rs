@@ -297,6 +297,42 @@ pub async fn site_of(app: &TestApp, ods: &str) -> i32 {
         .id
 }
 
+/// A King's band 6 staff nurse's record (Wound care, NMC, living in SE5, at most an hour's
+/// travel, 30 to 37.5 hours), with `changes` laid over it.
+pub async fn nurse_body(app: &TestApp, number: &str, name: &str, changes: Value) -> Value {
+    let mut body = serde_json::json!({
+        "trust": "RJZ", "staff_number": number, "name": name,
+        "email": format!("{}@nhs.net", name.to_lowercase().replace(' ', ".")),
+        "band": "6", "staff_group": "Nursing and Midwifery Registered",
+        "job_title": "Staff Nurse", "skills": ["Wound care"], "registrations": ["NMC"],
+        "base_site": site_of(app, "RJZ").await, "home_postcode": "SE5 8AZ",
+        "max_travel_minutes": 60, "hours_min": 30, "hours_max": 37.5,
+        "lower_band_consent": false, "priority_tier": 1,
+        "redeployment_period_ends": "2099-01-01", "continuous_service_start": "2012-01-01"
+    });
+    for (key, value) in changes.as_object().into_iter().flatten() {
+        body[key] = value.clone();
+    }
+    body
+}
+
+/// A King's band 6 nursing post needing Wound care and NMC registration, at a King's site,
+/// with `changes` laid over it.
+pub async fn post_body(app: &TestApp, reference: &str, changes: Value) -> Value {
+    let mut body = serde_json::json!({
+        "trust": "RJZ", "reference": reference, "title": format!("Nurse {reference}"),
+        "band": "6", "staff_group": "Nursing and Midwifery Registered",
+        "site": site_of(app, "RJZ").await, "hours": 37.5, "closing_date": "2099-01-01",
+        "essential_skills": ["Wound care"], "desirable_skills": [],
+        "registration_required": "NMC",
+        "contact_email": format!("{}@kch.nhs.uk", reference.to_lowercase())
+    });
+    for (key, value) in changes.as_object().into_iter().flatten() {
+        body[key] = value.clone();
+    }
+    body
+}
+
 /// Registers a record and returns its id.
 pub async fn create(app: &TestApp, token: &str, path: &str, body: serde_json::Value) -> i64 {
     let reply = app.call(Method::POST, path, Some(token), Some(body)).await;

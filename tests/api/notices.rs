@@ -18,41 +18,23 @@ use store::entities::{match_record, notice_run, staff, vacancy};
 
 use crate::email_delivery::smtp_server::{Received, SmtpServer};
 use crate::email_delivery::{deliver, link_path, part, smtp_settings};
-use crate::helpers::{TestApp, create, people, site_of};
+use crate::helpers::{TestApp, create, nurse_body, people, post_body};
 use crate::journeys::{html, signed_in_browser};
 use crate::pages::guard_on;
 
 async fn nurse(app: &TestApp, token: &str, number: &str, name: &str, changes: Value) -> i64 {
-    let mut body = json!({
-        "trust": "RJZ", "staff_number": number, "name": name,
-        "email": format!("{}@nhs.net", name.to_lowercase().replace(' ', ".")),
-        "band": "6", "staff_group": "Nursing and Midwifery Registered",
-        "job_title": "Staff Nurse", "skills": ["Wound care"], "registrations": ["NMC"],
-        "base_site": site_of(app, "RJZ").await, "home_postcode": "SE5 8AZ",
-        "max_travel_minutes": 60, "hours_min": 30, "hours_max": 37.5,
-        "lower_band_consent": false, "priority_tier": 1,
-        "redeployment_period_ends": "2099-01-01", "continuous_service_start": "2012-01-01"
-    });
-    for (key, value) in changes.as_object().unwrap() {
-        body[key] = value.clone();
-    }
-    create(app, token, "/api/v1/staff", body).await
-}
-
-async fn post(app: &TestApp, token: &str, reference: &str, essential: &[&str]) -> i64 {
     create(
         app,
         token,
-        "/api/v1/vacancies",
-        json!({
-            "trust": "RJZ", "reference": reference, "title": format!("Nurse {reference}"),
-            "band": "6", "staff_group": "Nursing and Midwifery Registered",
-            "site": site_of(app, "RJZ").await, "hours": 37.5, "closing_date": "2099-01-01",
-            "essential_skills": essential, "desirable_skills": [],
-            "registration_required": "NMC", "contact_email": format!("{}@kch.nhs.uk", reference.to_lowercase())
-        }),
+        "/api/v1/staff",
+        nurse_body(app, number, name, changes).await,
     )
     .await
+}
+
+async fn post(app: &TestApp, token: &str, reference: &str, essential: &[&str]) -> i64 {
+    let body = post_body(app, reference, json!({ "essential_skills": essential })).await;
+    create(app, token, "/api/v1/vacancies", body).await
 }
 
 /// Lets the next pass run, as time passing would.
@@ -343,13 +325,12 @@ async fn reminders_of_a_trial_a_ring_fence_and_a_redeployment_period_ending_go_o
         &app,
         &p.hr_kings,
         "/api/v1/vacancies",
-        json!({
-            "trust": "RJZ", "reference": "KCH-R1", "title": "Community Nurse", "band": "5",
-            "staff_group": "Nursing and Midwifery Registered", "site": site_of(&app, "RJZ").await,
-            "hours": 37.5, "closing_date": "2099-01-01", "essential_skills": ["Wound care"],
-            "desirable_skills": [], "registration_required": "NMC",
-            "contact_email": "community@kch.nhs.uk"
-        }),
+        post_body(
+            &app,
+            "KCH-R1",
+            json!({"title": "Community Nurse", "band": "5", "contact_email": "community@kch.nhs.uk"}),
+        )
+        .await,
     )
     .await;
     let posted_on = (1..30)

@@ -356,18 +356,10 @@ async fn the_invitation_link_read_from_the_queued_email_sets_a_password_and_sign
     app.finish().await;
 }
 
-#[tokio::test]
-async fn a_staff_member_sees_their_vacancies_with_reasons_and_answers_them() {
+/// Accepts the invitation in the first queued email from its link, as the person would,
+/// choosing a password; answers their browser, signed in.
+async fn accept_the_emailed_invitation(app: &TestApp) -> Browser {
     use sea_orm::EntityTrait;
-    let app = TestApp::new().await;
-    let p = people(&app).await;
-    let staff_id = crate::workflow::invited_nurse(&app, &p.hr_kings, "ME1").await;
-    let mut posts = Vec::new();
-    for n in 0..2 {
-        let body = crate::workflow::ward_post(&app, &format!("ME-W{n}")).await;
-        posts.push(crate::helpers::create(&app, &p.hr_kings, "/api/v1/vacancies", body).await);
-    }
-    // Accept the invitation from the email's link, as the nurse would.
     let email = store::entities::email_outbox::Entity::find()
         .one(&app.db)
         .await
@@ -380,7 +372,7 @@ async fn a_staff_member_sees_their_vacancies_with_reasons_and_answers_them() {
         .unwrap();
     let path = &link[link.find("/invitations/").unwrap()..];
     let mut browser = Browser::default();
-    let invitation = browser.get(&app, path).await;
+    let invitation = browser.get(app, path).await;
     let guard = guard_on(&invitation);
     let password = "a long enough password";
     let fields = [
@@ -389,9 +381,23 @@ async fn a_staff_member_sees_their_vacancies_with_reasons_and_answers_them() {
         ("confirm", password),
     ];
     assert_eq!(
-        browser.post(&app, path, &fields).await.status,
+        browser.post(app, path, &fields).await.status,
         StatusCode::SEE_OTHER
     );
+    browser
+}
+
+#[tokio::test]
+async fn a_staff_member_sees_their_vacancies_with_reasons_and_answers_them() {
+    let app = TestApp::new().await;
+    let p = people(&app).await;
+    let staff_id = crate::workflow::invited_nurse(&app, &p.hr_kings, "ME1").await;
+    let mut posts = Vec::new();
+    for n in 0..2 {
+        let body = crate::workflow::ward_post(&app, &format!("ME-W{n}")).await;
+        posts.push(crate::helpers::create(&app, &p.hr_kings, "/api/v1/vacancies", body).await);
+    }
+    let mut browser = accept_the_emailed_invitation(&app).await;
 
     let home = browser.get(&app, "/").await;
     assert!(home.body.as_str().unwrap().contains(r#"href="/me""#));
@@ -712,7 +718,6 @@ async fn complete_the_profile(app: &TestApp, browser: &mut Browser, hr: &str) {
 
 #[tokio::test]
 async fn a_pair_an_email_links_to_opens_on_the_page_of_me_that_shows_it() {
-    use sea_orm::EntityTrait;
     let app = TestApp::new().await;
     let p = people(&app).await;
     let staff_id = crate::workflow::invited_nurse(&app, &p.hr_kings, "ME2").await;
@@ -722,30 +727,7 @@ async fn a_pair_an_email_links_to_opens_on_the_page_of_me_that_shows_it() {
         let body = crate::workflow::ward_post(&app, &format!("ME-P{n}")).await;
         posts.push(crate::helpers::create(&app, &p.hr_kings, "/api/v1/vacancies", body).await);
     }
-    let email = store::entities::email_outbox::Entity::find()
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let link = email
-        .body_text
-        .split_whitespace()
-        .find(|word| word.contains("/invitations/"))
-        .unwrap();
-    let path = &link[link.find("/invitations/").unwrap()..];
-    let mut browser = Browser::default();
-    let invitation = browser.get(&app, path).await;
-    let guard = guard_on(&invitation);
-    let password = "a long enough password";
-    let fields = [
-        ("form_guard", guard.as_str()),
-        ("password", password),
-        ("confirm", password),
-    ];
-    assert_eq!(
-        browser.post(&app, path, &fields).await.status,
-        StatusCode::SEE_OTHER
-    );
+    let mut browser = accept_the_emailed_invitation(&app).await;
     let mut on_second_page = 0;
     for post in posts {
         let pair = format!("{staff_id}-{post}");

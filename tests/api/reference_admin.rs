@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 use store::entities::{site, skill_synonym, trust};
 
-use crate::helpers::{TestApp, create, people, site_of};
+use crate::helpers::{TestApp, create, nurse_body, people, site_of};
 use crate::journeys::{every_link_answers, html, signed_in_browser};
 use crate::matching::candidate_names;
 use crate::pages::{guard_on, location};
@@ -174,15 +174,7 @@ async fn admin_adds_a_trust_and_a_site_that_every_instance_uses_and_moving_the_s
         &app,
         &p.hr_kings,
         "/api/v1/staff",
-        json!({
-            "trust": "RJZ", "staff_number": "K1", "name": "Kemi Adeyemi", "email": "k1@nhs.net",
-            "band": "6", "staff_group": "Nursing and Midwifery Registered",
-            "job_title": "Staff Nurse", "skills": ["Wound care"], "registrations": ["NMC"],
-            "base_site": site_of(&app, "RJZ").await, "home_postcode": "SE5 8AZ",
-            "max_travel_minutes": 60, "hours_min": 30, "hours_max": 37.5,
-            "lower_band_consent": false, "priority_tier": 1,
-            "redeployment_period_ends": "2099-01-01", "continuous_service_start": "2012-01-01"
-        }),
+        nurse_body(&app, "K1", "Kemi Adeyemi", json!({})).await,
     )
     .await;
     assert_eq!(

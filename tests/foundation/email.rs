@@ -8,6 +8,20 @@ use crate::helpers::{Server, TestDatabase, redeploy, subfolder};
 #[path = "../support/smtp_server.rs"]
 mod smtp_server;
 
+/// Queues an invitation to grace@nhs.net as the service queues one, beside the running service.
+async fn queue_an_invitation(conn: &sea_orm::DatabaseConnection) {
+    let message = notifier::message::invitation(
+        "grace@nhs.net",
+        "Grace",
+        "A Trust",
+        "http://127.0.0.1:8080/invitations/rdi_x",
+        "1 January 2027",
+    );
+    store::outbox::enqueue(conn, "invitation", &message, None)
+        .await
+        .unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_service_sends_its_queued_email_over_smtp_and_tries_again_after_a_refusal() {
     let db = TestDatabase::fresh().await;
@@ -24,18 +38,8 @@ async fn the_service_sends_its_queued_email_over_smtp_and_tries_again_after_a_re
         .await
         .unwrap();
 
-    // An invitation queued as the service queues one, beside the running service.
     let conn = db.connect().await;
-    let message = notifier::message::invitation(
-        "grace@nhs.net",
-        "Grace",
-        "A Trust",
-        "http://127.0.0.1:8080/invitations/rdi_x",
-        "1 January 2027",
-    );
-    store::outbox::enqueue(&conn, "invitation", &message, None)
-        .await
-        .unwrap();
+    queue_an_invitation(&conn).await;
     let received = mail.wait_for(1, Duration::from_secs(30)).await;
     assert_eq!(received[0].to, ["grace@nhs.net"]);
     assert!(
@@ -77,16 +81,7 @@ async fn an_email_claimed_by_a_service_killed_mid_send_goes_out_after_restart_as
         .await
         .unwrap();
     let conn = db.connect().await;
-    let message = notifier::message::invitation(
-        "grace@nhs.net",
-        "Grace",
-        "A Trust",
-        "http://127.0.0.1:8080/invitations/rdi_x",
-        "1 January 2027",
-    );
-    store::outbox::enqueue(&conn, "invitation", &message, None)
-        .await
-        .unwrap();
+    queue_an_invitation(&conn).await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     while mail.held().is_empty() {
         assert!(
