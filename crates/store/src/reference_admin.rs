@@ -80,32 +80,39 @@ fn name_of(text: &str, field: &str, what: &str, errors: &mut Vec<FieldError>) ->
     name
 }
 
-fn kind_of(code: &str, errors: &mut Vec<FieldError>) -> Option<TrustKind> {
-    let kind = TrustKind::from_code(code.trim());
-    if kind.is_none() {
+/// The coded value `found` (read from what was typed), or a problem with `field` that lists
+/// the codes to choose from.
+fn chosen<T>(
+    found: Option<T>,
+    field: &str,
+    what: &str,
+    codes: impl FnOnce() -> String,
+    errors: &mut Vec<FieldError>,
+) -> Option<T> {
+    if found.is_none() {
         errors.push(FieldError::new(
-            "kind",
-            format!(
-                "choose the kind of trust: one of {}",
-                TrustKind::codes_list()
-            ),
+            field,
+            format!("choose {what}: one of {}", codes()),
         ));
     }
-    kind
+    found
+}
+
+fn kind_of(code: &str, errors: &mut Vec<FieldError>) -> Option<TrustKind> {
+    let found = TrustKind::from_code(code.trim());
+    chosen(
+        found,
+        "kind",
+        "the kind of trust",
+        TrustKind::codes_list,
+        errors,
+    )
 }
 
 fn zone_of(code: &str, errors: &mut Vec<FieldError>) -> Option<HcasZone> {
-    let zone = HcasZone::from_code(code.trim());
-    if zone.is_none() {
-        errors.push(FieldError::new(
-            "hcas_zone",
-            format!(
-                "choose the High Cost Area Supplement zone: one of {}",
-                HcasZone::codes_list()
-            ),
-        ));
-    }
-    zone
+    let found = HcasZone::from_code(code.trim());
+    let what = "the High Cost Area Supplement zone";
+    chosen(found, "hcas_zone", what, HcasZone::codes_list, errors)
 }
 
 /// Where a postcode is: the full postcode when an imported directory holds it, else its
